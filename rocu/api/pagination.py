@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    """Every list is paginated: `page` and `page_size` (1 to 200)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

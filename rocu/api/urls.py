@@ -1,0 +1,20 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from rocu.accounts import api as accounts_api
+from rocu.audit import api as audit_api
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("regions", accounts_api.RegionViewSet, basename="region")
+router.register("forces", accounts_api.ForceViewSet, basename="force")
+router.register("units", accounts_api.UnitViewSet, basename="unit")
+router.register("partners", accounts_api.PartnerViewSet, basename="partner")
+router.register("people", accounts_api.PersonViewSet, basename="person")
+router.register("groups", accounts_api.GroupViewSet, basename="group")
+router.register("audit/events", audit_api.AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,106 @@
+"""Writing to the audit trail. Every service that changes data or reads personal data
+calls `audit_record` inside its own transaction, so the event and the change commit or
+roll back together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from rocu.audit.models import AuditEvent, AuditHead, Category, chain_payload
+from rocu.core import request_context
+from rocu.engines.hashchain import GENESIS, ChainLink, ChainReport, event_digest, verify_chain
+
+MAX_REASON = 500
+
+
+def _object_ref(obj: Model | None, object_type: str, object_id: str) -> tuple[str, str]:
+    if obj is not None:
+        return f"{obj._meta.app_label}.{obj._meta.model_name}", str(obj.pk)
+    return object_type, object_id
+
+
+def audit_record(
+    *,
+    actor: Any,
+    category: str,
+    action: str,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    region_id: int | None = None,
+    reason: str = "",
+    recipient: str = "",
+    detail: dict[str, Any] | None = None,
+    actor_username: str = "",
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction (or its own).
+
+    `detail` must hold no personal data beyond identifiers: the trail is kept longer
+    than the records, and an erasure event must not copy what it erased.
+    """
+    if category not in Category.values:
+        raise ValueError(f"unknown audit category {category!r}")
+    otype, oid = _object_ref(obj, object_type, object_id)
+    authenticated = getattr(actor, "is_authenticated", False)
+    actor_id = actor.pk if authenticated else None
+    username = actor.get_username() if authenticated else actor_username
+    if region_id is None and authenticated:
+        region_id = getattr(actor, "region_id", None)
+    ctx = request_context.current()
+    with transaction.atomic():
+        head = _lock_head()
+        seq = head.seq + 1
+        occurred_at = timezone.now()
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "occurred_at": occurred_at,
+            "actor_id": actor_id,
+            "actor_username": username[:150],
+            "region_id": region_id,
+            "category": category,
+            "action": action[:80],
+            "object_type": otype[:80],
+            "object_id": oid[:64],
+            "reason": reason[:MAX_REASON],
+            "recipient": recipient[:200],
+            "detail": detail or {},
+            "ip_address": ctx.ip_address,
+        }
+        digest = event_digest(head.digest, chain_payload(**fields))
+        event = AuditEvent.objects.create(prev_digest=head.digest, digest=digest, **fields)
+        AuditHead.objects.filter(pk=1).update(seq=seq, digest=digest)
+    return event
+
+
+def _lock_head() -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head, _ = AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "digest": GENESIS})
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def _links(chunk: int = 5000) -> Iterator[ChainLink]:
+    fields = [f.name for f in AuditEvent._meta.get_fields() if f.concrete and f.name != "id"]
+    rows = AuditEvent.objects.order_by("seq").values_list(*fields)
+    for row in rows.iterator(chunk_size=chunk):
+        values = dict(zip(fields, row, strict=True))
+        prev_digest = values.pop("prev_digest")
+        digest = values.pop("digest")
+        yield ChainLink(values["seq"], prev_digest, digest, chain_payload(**values))
+
+
+def audit_verify() -> ChainReport:
+    """Walk the whole chain; on PostgreSQL in one repeatable-read snapshot."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        head = AuditHead.objects.filter(pk=1).first()
+        expected = (head.seq, head.digest) if head else (0, GENESIS)
+        return verify_chain(_links(), expected_head=expected)
