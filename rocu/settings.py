@@ -17,7 +17,7 @@ env = Env()
 
 BASE_DIR = Path(__file__).resolve().parent
 
-DATA_DIR = Path(env.path("ROCU_DATA_DIR", "var")).resolve()
+DATA_DIR = Path(env.str("ROCU_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -38,9 +38,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEMO = env.bool("ROCU_DEMO", False)
 DEBUG = env.bool("ROCU_DEBUG", False)
-ALLOWED_HOSTS: list[str] = env.list(
-    "ROCU_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if (DEMO or DEBUG) else []
-)
+ALLOWED_HOSTS: list[str] = env.list("ROCU_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if (DEMO or DEBUG) else [])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("ROCU_CSRF_TRUSTED_ORIGINS", [])
 BEHIND_TLS_PROXY = env.bool("ROCU_BEHIND_TLS_PROXY", False)
 
@@ -115,8 +113,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            " PRAGMA busy_timeout=20000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
         ),
     }
 elif _db["ENGINE"] != "django.db.backends.postgresql":

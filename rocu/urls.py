@@ -2,7 +2,6 @@ from django.conf import settings
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-
 handler400 = "rocu.core.views.error_400"
 handler403 = "rocu.core.views.error_403"
 handler404 = "rocu.core.views.error_404"

@@ -16,7 +16,7 @@ class GovukMixin:
     """Adds GOV.UK Frontend classes to widgets so templates stay plain."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
@@ -31,20 +31,30 @@ class GovukMixin:
 
 
 class SignInForm(GovukMixin, AuthenticationForm):
-    username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, "spellcheck": "false"}))
+    username = forms.CharField(
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, "spellcheck": "false"}),
+    )
 
 
 class TokenForm(GovukMixin, forms.Form):
     token = forms.RegexField(
-        regex=r"^\d{6}$", max_length=6, label="Code from your authenticator app",
+        regex=r"^\d{6}$",
+        max_length=6,
+        label="Code from your authenticator app",
         error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input govuk-input--width-5"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input govuk-input--width-5"}
+        ),
     )
 
 
 class PersonForm(GovukMixin, forms.Form):
-    username = forms.RegexField(regex=r"^[a-zA-Z0-9_.-]{3,150}$", max_length=150,
-                                error_messages={"invalid": "Use 3 to 150 letters, digits, dots, dashes or underscores."})
+    username = forms.RegexField(
+        regex=r"^[a-zA-Z0-9_.-]{3,150}$",
+        max_length=150,
+        error_messages={"invalid": "Use 3 to 150 letters, digits, dots, dashes or underscores."},
+    )
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(max_length=254)
@@ -52,12 +62,18 @@ class PersonForm(GovukMixin, forms.Form):
     region = forms.ModelChoiceField(queryset=Region.objects.none())
     force = forms.ModelChoiceField(queryset=Force.objects.none(), required=False)
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False)
-    partner = forms.ModelChoiceField(queryset=PartnerAgency.objects.none(), required=False, label="Partner agency (for a partner LRO)")
+    partner = forms.ModelChoiceField(
+        queryset=PartnerAgency.objects.none(), required=False, label="Partner agency (for a partner LRO)"
+    )
     vetting = forms.ChoiceField(choices=Vetting.choices)
-    vetting_expires = forms.DateField(required=False, label="Vetting expires", widget=forms.DateInput(attrs={"type": "date"}))
+    vetting_expires = forms.DateField(
+        required=False, label="Vetting expires", widget=forms.DateInput(attrs={"type": "date"})
+    )
     roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False)
 
-    def __init__(self, *args: Any, regions: Any, forces: Any, units: Any, partners: Any, editing: bool = False, **kwargs: Any):
+    def __init__(
+        self, *args: Any, regions: Any, forces: Any, units: Any, partners: Any, editing: bool = False, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions  # type: ignore[attr-defined]
         self.fields["force"].queryset = forces  # type: ignore[attr-defined]

@@ -39,9 +39,14 @@ class TwoFactorRequiredMiddleware:
                 if request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer "):
                     return self.get_response(request)  # tokens are checked by the API itself
                 return JsonResponse(
-                    {"type": "about:blank", "title": "Two-factor sign-in needed", "status": 403,
-                     "detail": "Finish signing in with your authenticator app first."},
-                    status=403, content_type="application/problem+json",
+                    {
+                        "type": "about:blank",
+                        "title": "Two-factor sign-in needed",
+                        "status": 403,
+                        "detail": "Finish signing in with your authenticator app first.",
+                    },
+                    status=403,
+                    content_type="application/problem+json",
                 )
             target = reverse("accounts:two-factor") + "?" + urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(target)

@@ -113,7 +113,7 @@ class User(AbstractUser):
     # Honoured only when the service runs with ROCU_DEMO; see TwoFactorRequiredMiddleware.
     demo_login = models.BooleanField(default=False)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]
     policy = PolicyFields(region="region", force=("force",), owner="pk")
 
     class Meta:
@@ -201,6 +201,9 @@ class GroupMembership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "user"], name="member_once_per_group")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.group_id}"
+
 
 class ApiToken(models.Model):
     """A bearer token for an integration; only its SHA-256 digest is stored."""
@@ -217,6 +220,9 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
 
     @property
     def is_active(self) -> bool:

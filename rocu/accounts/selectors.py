@@ -31,7 +31,10 @@ def people_list(*, user: Any, q: str = "", role: str = "", sort: str = "username
         return qs.none()
     if q:
         qs = qs.filter(
-            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(job_title__icontains=q)
+            Q(username__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(job_title__icontains=q)
         )
     if role:
         qs = qs.filter(role_assignments__role=role)
@@ -55,8 +58,13 @@ def person_get(*, user: Any, pk: Any, audit: bool = True) -> User:
         pk=pk,
     )
     if audit and person.pk != user.pk:
-        audit_record(actor=user, category=Category.CONSULTATION, action="accounts.user.view", obj=person,
-                     region_id=person.region_id)
+        audit_record(
+            actor=user,
+            category=Category.CONSULTATION,
+            action="accounts.user.view",
+            obj=person,
+            region_id=person.region_id,
+        )
     return person
 
 
@@ -109,7 +117,7 @@ def group_members(*, user: Any, group: NeedToKnowGroup) -> QuerySet[GroupMembers
     return group.memberships.select_related("user", "added_by").order_by("user__last_name", "user__username")
 
 
-def users_for_region(*, user: Any, region_id: int | None) -> QuerySet[User]:
+def users_for_region(*, user: Any, region_id: Any) -> QuerySet[User]:
     """Active people of a region, for choosing group members and owners."""
     return policy.restrict(user, User.objects.filter(region_id=region_id, is_active=True), Perm.PEOPLE_VIEW).order_by(
         "last_name", "username"

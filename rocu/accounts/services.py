@@ -35,7 +35,18 @@ from rocu.core.policy import Perm, Role
 # Fields whose old and new values may be copied into the audit trail; other changes
 # are recorded by field name only.
 _AUDITABLE_VALUES = {"region", "force", "unit", "partner", "vetting", "vetting_expires", "is_active", "job_title"}
-USER_FIELDS = ("first_name", "last_name", "email", "job_title", "region", "force", "unit", "partner", "vetting", "vetting_expires")
+USER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "region",
+    "force",
+    "unit",
+    "partner",
+    "vetting",
+    "vetting_expires",
+)
 
 
 def _require_manage(actor: Any, region: Region | None) -> None:
@@ -92,8 +103,17 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed("That username is taken.", field="username")
     user = User(
-        username=username, first_name=first_name, last_name=last_name, email=email, region=region,
-        force=force, unit=unit, partner=partner, job_title=job_title, vetting=vetting, vetting_expires=vetting_expires,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        region=region,
+        force=force,
+        unit=unit,
+        partner=partner,
+        job_title=job_title,
+        vetting=vetting,
+        vetting_expires=vetting_expires,
     )
     if password:
         try:
@@ -106,8 +126,12 @@ def user_create(
     user.save()
     RoleAssignment.objects.bulk_create(RoleAssignment(user=user, role=r) for r in role_list)
     audit_record(
-        actor=actor, category=Category.COLLECTION, action="accounts.user.create", obj=user,
-        region_id=region.pk if region else None, detail={"roles": role_list, "vetting": vetting},
+        actor=actor,
+        category=Category.COLLECTION,
+        action="accounts.user.create",
+        obj=user,
+        region_id=region.pk if region else None,
+        detail={"roles": role_list, "vetting": vetting},
     )
     return user
 
@@ -132,8 +156,14 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
             diff[name] = [_plain(old), _plain(value)] if name in _AUDITABLE_VALUES else "changed"
     if diff:
         user.save()
-        audit_record(actor=actor, category=Category.ALTERATION, action="accounts.user.update", obj=user,
-                     region_id=user.region_id, detail={"changes": diff})
+        audit_record(
+            actor=actor,
+            category=Category.ALTERATION,
+            action="accounts.user.update",
+            obj=user,
+            region_id=user.region_id,
+            detail={"changes": diff},
+        )
     return user
 
 
@@ -155,9 +185,14 @@ def user_set_roles(*, actor: Any, user: User, roles: Iterable[str]) -> User:
     RoleAssignment.objects.filter(user=user, role__in=current - wanted).delete()
     RoleAssignment.objects.bulk_create(RoleAssignment(user=user, role=r) for r in sorted(wanted - current))
     if wanted != current:
-        audit_record(actor=actor, category=Category.ALTERATION, action="accounts.user.roles", obj=user,
-                     region_id=user.region_id,
-                     detail={"added": sorted(wanted - current), "removed": sorted(current - wanted)})
+        audit_record(
+            actor=actor,
+            category=Category.ALTERATION,
+            action="accounts.user.roles",
+            obj=user,
+            region_id=user.region_id,
+            detail={"added": sorted(wanted - current), "removed": sorted(current - wanted)},
+        )
     user.__dict__.pop("_rocu_roles", None)
     return user
 
@@ -172,9 +207,14 @@ def user_set_active(*, actor: Any, user: User, active: bool, reason: str) -> Use
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit_record(actor=actor, category=Category.ALTERATION,
-                     action="accounts.user.activate" if active else "accounts.user.deactivate",
-                     obj=user, region_id=user.region_id, reason=reason)
+        audit_record(
+            actor=actor,
+            category=Category.ALTERATION,
+            action="accounts.user.activate" if active else "accounts.user.deactivate",
+            obj=user,
+            region_id=user.region_id,
+            reason=reason,
+        )
     return user
 
 
@@ -190,9 +230,14 @@ def accreditation_set(
     acc, created = Accreditation.objects.update_or_create(
         user=user, kind=kind, defaults={"awarded": awarded, "expires": expires}
     )
-    audit_record(actor=actor, category=Category.COLLECTION if created else Category.ALTERATION,
-                 action="accounts.accreditation.set", obj=user, region_id=user.region_id,
-                 detail={"kind": kind, "awarded": awarded.isoformat(), "expires": expires.isoformat() if expires else None})
+    audit_record(
+        actor=actor,
+        category=Category.COLLECTION if created else Category.ALTERATION,
+        action="accounts.accreditation.set",
+        obj=user,
+        region_id=user.region_id,
+        detail={"kind": kind, "awarded": awarded.isoformat(), "expires": expires.isoformat() if expires else None},
+    )
     return acc
 
 
@@ -202,8 +247,14 @@ def accreditation_remove(*, actor: Any, accreditation: Accreditation) -> None:
     _require_manage(actor, user.region)
     kind = accreditation.kind
     accreditation.delete()
-    audit_record(actor=actor, category=Category.ERASURE, action="accounts.accreditation.remove", obj=user,
-                 region_id=user.region_id, detail={"kind": kind})
+    audit_record(
+        actor=actor,
+        category=Category.ERASURE,
+        action="accounts.accreditation.remove",
+        obj=user,
+        region_id=user.region_id,
+        detail={"kind": kind},
+    )
 
 
 @transaction.atomic
@@ -213,8 +264,9 @@ def group_create(*, actor: Any, region: Region, name: str, purpose: str = "") ->
         raise ValidationFailed("A group with that name exists in this region.", field="name")
     group = NeedToKnowGroup.objects.create(region=region, name=name, purpose=purpose)
     GroupMembership.objects.create(group=group, user=actor, added_by=actor)
-    audit_record(actor=actor, category=Category.COLLECTION, action="accounts.group.create", obj=group,
-                 region_id=region.pk)
+    audit_record(
+        actor=actor, category=Category.COLLECTION, action="accounts.group.create", obj=group, region_id=region.pk
+    )
     return group
 
 
@@ -228,8 +280,14 @@ def group_add_member(*, actor: Any, group: NeedToKnowGroup, user: User) -> Group
             membership = GroupMembership.objects.create(group=group, user=user, added_by=actor)
     except IntegrityError:
         raise ValidationFailed(f"{user.display_name} is already a member.", field="user") from None
-    audit_record(actor=actor, category=Category.ALTERATION, action="accounts.group.add_member", obj=group,
-                 region_id=group.region_id, detail={"user": user.pk})
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="accounts.group.add_member",
+        obj=group,
+        region_id=group.region_id,
+        detail={"user": user.pk},
+    )
     return membership
 
 
@@ -239,8 +297,14 @@ def group_remove_member(*, actor: Any, group: NeedToKnowGroup, user: User) -> No
     deleted, _ = GroupMembership.objects.filter(group=group, user=user).delete()
     if not deleted:
         raise ValidationFailed("That person is not a member.", field="user")
-    audit_record(actor=actor, category=Category.ALTERATION, action="accounts.group.remove_member", obj=group,
-                 region_id=group.region_id, detail={"user": user.pk})
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="accounts.group.remove_member",
+        obj=group,
+        region_id=group.region_id,
+        detail={"user": user.pk},
+    )
 
 
 def _require_group_admin(actor: Any, group: NeedToKnowGroup) -> None:
@@ -256,8 +320,9 @@ def unit_create(*, actor: Any, region: Region, unit_type: str, name: str) -> Uni
     if Unit.objects.filter(region=region, name__iexact=name).exists():
         raise ValidationFailed("A unit with that name exists in this region.", field="name")
     unit = Unit.objects.create(region=region, unit_type=unit_type, name=name)
-    audit_record(actor=actor, category=Category.COLLECTION, action="accounts.unit.create", obj=unit,
-                 region_id=region.pk)
+    audit_record(
+        actor=actor, category=Category.COLLECTION, action="accounts.unit.create", obj=unit, region_id=region.pk
+    )
     return unit
 
 
@@ -267,8 +332,13 @@ def partner_create(*, actor: Any, name: str, kind: str, region: Region | None) -
     if PartnerAgency.objects.filter(name__iexact=name).exists():
         raise ValidationFailed("A partner with that name exists.", field="name")
     partner = PartnerAgency.objects.create(name=name, kind=kind, region=region)
-    audit_record(actor=actor, category=Category.COLLECTION, action="accounts.partner.create", obj=partner,
-                 region_id=region.pk if region else None)
+    audit_record(
+        actor=actor,
+        category=Category.COLLECTION,
+        action="accounts.partner.create",
+        obj=partner,
+        region_id=region.pk if region else None,
+    )
     return partner
 
 
@@ -290,9 +360,15 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     secret = secrets.token_urlsafe(32)
     raw = f"{TOKEN_PREFIX}_{prefix}_{secret}"
     token = ApiToken.objects.create(user=user, name=name.strip(), prefix=prefix, digest=token_digest(raw))
-    audit_record(actor=actor, actor_username="cli" if actor is None else "", category=Category.COLLECTION,
-                 action="accounts.api_token.create", obj=token, region_id=user.region_id,
-                 detail={"user": user.pk, "prefix": prefix})
+    audit_record(
+        actor=actor,
+        actor_username="cli" if actor is None else "",
+        category=Category.COLLECTION,
+        action="accounts.api_token.create",
+        obj=token,
+        region_id=user.region_id,
+        detail={"user": user.pk, "prefix": prefix},
+    )
     return token, raw
 
 
@@ -301,7 +377,13 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, actor_username="cli" if actor is None else "", category=Category.ALTERATION,
-                     action="accounts.api_token.revoke", obj=token, region_id=token.user.region_id,
-                     detail={"user": token.user_id, "prefix": token.prefix})
+        audit_record(
+            actor=actor,
+            actor_username="cli" if actor is None else "",
+            category=Category.ALTERATION,
+            action="accounts.api_token.revoke",
+            obj=token,
+            region_id=token.user.region_id,
+            detail={"user": token.user_id, "prefix": token.prefix},
+        )
     return token

@@ -26,5 +26,6 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     # The attempted username is kept (it is how guessing is seen); the password never is.
     username = str(credentials.get("username", ""))[:150]
-    audit_record(actor=None, actor_username=username, category=Category.AUTHENTICATION,
-                 action="accounts.sign_in_failed")
+    audit_record(
+        actor=None, actor_username=username, category=Category.AUTHENTICATION, action="accounts.sign_in_failed"
+    )

@@ -16,7 +16,11 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/roles/", views.person_roles, name="person-roles"),
     path("people/<int:pk>/accreditations/", views.person_accreditation, name="person-accreditation"),
-    path("people/<int:pk>/accreditations/<int:acc_pk>/remove/", views.person_accreditation_remove, name="person-accreditation-remove"),
+    path(
+        "people/<int:pk>/accreditations/<int:acc_pk>/remove/",
+        views.person_accreditation_remove,
+        name="person-accreditation-remove",
+    ),
     path("people/<int:pk>/active/", views.person_active, name="person-active"),
     path("groups/", views.groups, name="groups"),
     path("groups/<int:pk>/", views.group, name="group"),

@@ -43,7 +43,7 @@ from rocu.audit.services import audit_record
 from rocu.core import policy
 from rocu.core.errors import ApplicationError, NotFound
 from rocu.core.policy import Perm
-from rocu.core.web import apply_service_error, paginate, perm_required
+from rocu.core.web import apply_service_error, paginate, perm_required, signed_in_user
 
 
 class SignInView(auth_views.LoginView):
@@ -57,7 +57,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return auth_views.LogoutView.as_view()(request)
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes calls this once an account has too many failed sign-ins."""
     username = str((credentials or {}).get("username", ""))[:150]
     audit_record(actor=None, actor_username=username, category=Category.AUTHENTICATION, action="accounts.locked_out")
@@ -76,7 +78,7 @@ def _safe_next(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app (first time) or ask for its code (every sign-in)."""
-    user = request.user
+    user = signed_in_user(request)
     if not policy.requires_two_factor(user) or getattr(user, "is_verified", lambda: False)():
         return redirect(_safe_next(request))
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -109,12 +111,19 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_account(request: HttpRequest) -> HttpResponse:
-    person = selectors.person_get(user=request.user, pk=request.user.pk, audit=False)
-    groups = selectors.groups_list(user=request.user).filter(memberships__user=request.user)
-    return render(request, "accounts/my_account.html", {
-        "person": person, "groups": groups, "permissions": sorted(policy.permissions_for(request.user)),
-        "scope": policy.scope_for(request.user), "two_factor_needed": policy.requires_two_factor(request.user),
-    })
+    person = selectors.person_get(user=signed_in_user(request), pk=signed_in_user(request).pk, audit=False)
+    groups = selectors.groups_list(user=signed_in_user(request)).filter(memberships__user=signed_in_user(request))
+    return render(
+        request,
+        "accounts/my_account.html",
+        {
+            "person": person,
+            "groups": groups,
+            "permissions": sorted(policy.permissions_for(signed_in_user(request))),
+            "scope": policy.scope_for(signed_in_user(request)),
+            "two_factor_needed": policy.requires_two_factor(signed_in_user(request)),
+        },
+    )
 
 
 # --- Organisations ---------------------------------------------------------------
@@ -123,7 +132,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.ORGANISATIONS_VIEW)
 @require_http_methods(["GET", "POST"])
 def organisations(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     can_manage = policy.has_perm(user, Perm.PEOPLE_MANAGE)
     unit_form = UnitForm(request.POST if request.POST.get("form") == "unit" else None, prefix="unit")
     partner_form = PartnerForm(request.POST if request.POST.get("form") == "partner" else None, prefix="partner")
@@ -139,19 +148,28 @@ def organisations(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:organisations")
             if request.POST.get("form") == "partner" and partner_form.is_valid():
                 data = partner_form.cleaned_data
-                services.partner_create(actor=user, name=data["name"], kind=data["kind"],
-                                        region=None if data["national"] else region)
+                services.partner_create(
+                    actor=user, name=data["name"], kind=data["kind"], region=None if data["national"] else region
+                )
                 messages.success(request, "Partner agency added.")
                 return redirect("accounts:organisations")
         except ApplicationError as exc:
             apply_service_error(unit_form if request.POST.get("form") == "unit" else partner_form, exc)
-    return render(request, "accounts/organisations.html", {
-        "regions": selectors.regions_list(user=user),
-        "forces": selectors.forces_list(user=user),
-        "units": selectors.units_list(user=user, region_id=user.region_id) if user.region_id else selectors.units_list(user=user),
-        "partners": selectors.partners_list(user=user),
-        "can_manage": can_manage, "unit_form": unit_form, "partner_form": partner_form,
-    })
+    return render(
+        request,
+        "accounts/organisations.html",
+        {
+            "regions": selectors.regions_list(user=user),
+            "forces": selectors.forces_list(user=user),
+            "units": selectors.units_list(user=user, region_id=user.region_id)
+            if user.region_id
+            else selectors.units_list(user=user),
+            "partners": selectors.partners_list(user=user),
+            "can_manage": can_manage,
+            "unit_form": unit_form,
+            "partner_form": partner_form,
+        },
+    )
 
 
 # --- People ----------------------------------------------------------------------
@@ -161,7 +179,7 @@ def _org_choices(user: Any) -> dict[str, Any]:
     scope = policy.scope_for(user)
     regions = selectors.regions_list(user=user)
     if not scope.all_regions:
-        regions = regions.filter(pk=scope.region_id)
+        regions = regions.filter(pk=scope.region_id or 0)
     region_id = None if scope.all_regions else scope.region_id
     return {
         "regions": regions,
@@ -176,42 +194,61 @@ def people(request: HttpRequest) -> HttpResponse:
     filters = PeopleFilterForm(request.GET)
     data = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.people_list(
-        user=request.user, q=data.get("q", ""), role=data.get("role", ""), sort=data.get("sort") or "username",
+        user=signed_in_user(request),
+        q=data.get("q", ""),
+        role=data.get("role", ""),
+        sort=data.get("sort") or "username",
         active=data.get("active", ""),
     )
     page = paginate(request, qs)
-    return render(request, "accounts/people.html", {
-        "page": page, "filters": filters, "count": page.paginator.count,
-        "can_manage": policy.has_perm(request.user, Perm.PEOPLE_MANAGE),
-    })
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "page": page,
+            "filters": filters,
+            "count": page.paginator.count,
+            "can_manage": policy.has_perm(signed_in_user(request), Perm.PEOPLE_MANAGE),
+        },
+    )
 
 
 @perm_required(Perm.PEOPLE_VIEW)
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    target = selectors.person_get(user=request.user, pk=pk)
-    return render(request, "accounts/person.html", {
-        "person": target,
-        "groups": selectors.groups_list(user=request.user).filter(memberships__user=target)
-        .filter(memberships__group__memberships__user=request.user).distinct(),
-        "can_manage": policy.has_perm(request.user, Perm.PEOPLE_MANAGE),
-        "roles_form": RolesForm(initial={"roles": target.role_names()}),
-        "accreditation_form": AccreditationForm(),
-        "active_form": ActiveForm(),
-    })
+    target = selectors.person_get(user=signed_in_user(request), pk=pk)
+    return render(
+        request,
+        "accounts/person.html",
+        {
+            "person": target,
+            "groups": selectors.groups_list(user=signed_in_user(request))
+            .filter(memberships__user=target)
+            .filter(memberships__group__memberships__user=signed_in_user(request))
+            .distinct(),
+            "can_manage": policy.has_perm(signed_in_user(request), Perm.PEOPLE_MANAGE),
+            "roles_form": RolesForm(initial={"roles": target.role_names()}),
+            "accreditation_form": AccreditationForm(),
+            "active_form": ActiveForm(),
+        },
+    )
 
 
 @perm_required(Perm.PEOPLE_MANAGE)
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None, **_org_choices(request.user))
+    form = PersonForm(request.POST or None, **_org_choices(signed_in_user(request)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.user_create(actor=request.user, **data)
+            created = services.user_create(actor=signed_in_user(request), **data)
         except ApplicationError as exc:
             apply_service_error(form, exc)
         else:
-            messages.success(request, f"{created.display_name} added. They sign in through single sign-on or a password set by an administrator.")
+            messages.success(
+                request,
+                f"{created.display_name} added. They sign in through single sign-on"
+                " or a password set by an administrator.",
+            )
             return redirect("accounts:person", pk=created.pk)
     return render(request, "accounts/person_form.html", {"form": form, "creating": True})
 
@@ -219,12 +256,12 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.PEOPLE_MANAGE)
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    target = selectors.person_get(user=request.user, pk=pk, audit=False)
+    target = selectors.person_get(user=signed_in_user(request), pk=pk, audit=False)
     initial = {f: getattr(target, f) for f in services.USER_FIELDS}
-    form = PersonForm(request.POST or None, initial=initial, editing=True, **_org_choices(request.user))
+    form = PersonForm(request.POST or None, initial=initial, editing=True, **_org_choices(signed_in_user(request)))
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(actor=request.user, user=target, **form.cleaned_data)
+            services.user_update(actor=signed_in_user(request), user=target, **form.cleaned_data)
         except ApplicationError as exc:
             apply_service_error(form, exc)
         else:
@@ -236,11 +273,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_required(Perm.PEOPLE_MANAGE)
 @require_POST
 def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
-    target = selectors.person_get(user=request.user, pk=pk, audit=False)
+    target = selectors.person_get(user=signed_in_user(request), pk=pk, audit=False)
     form = RolesForm(request.POST)
     if form.is_valid():
         try:
-            services.user_set_roles(actor=request.user, user=target, roles=form.cleaned_data["roles"])
+            services.user_set_roles(actor=signed_in_user(request), user=target, roles=form.cleaned_data["roles"])
             messages.success(request, "Roles saved.")
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -252,27 +289,31 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_required(Perm.PEOPLE_MANAGE)
 @require_POST
 def person_accreditation(request: HttpRequest, pk: int) -> HttpResponse:
-    target = selectors.person_get(user=request.user, pk=pk, audit=False)
+    target = selectors.person_get(user=signed_in_user(request), pk=pk, audit=False)
     form = AccreditationForm(request.POST)
     if form.is_valid():
         try:
-            services.accreditation_set(actor=request.user, user=target, **form.cleaned_data)
+            services.accreditation_set(actor=signed_in_user(request), user=target, **form.cleaned_data)
             messages.success(request, "Accreditation saved.")
         except ApplicationError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "Check the accreditation: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(
+            request,
+            "Check the accreditation: "
+            + "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()),
+        )
     return redirect("accounts:person", pk=target.pk)
 
 
 @perm_required(Perm.PEOPLE_MANAGE)
 @require_POST
 def person_accreditation_remove(request: HttpRequest, pk: int, acc_pk: int) -> HttpResponse:
-    target = selectors.person_get(user=request.user, pk=pk, audit=False)
+    target = selectors.person_get(user=signed_in_user(request), pk=pk, audit=False)
     accreditation = Accreditation.objects.filter(user=target, pk=acc_pk).first()
     if accreditation is None:
         raise NotFound()
-    services.accreditation_remove(actor=request.user, accreditation=accreditation)
+    services.accreditation_remove(actor=signed_in_user(request), accreditation=accreditation)
     messages.success(request, "Accreditation removed.")
     return redirect("accounts:person", pk=target.pk)
 
@@ -280,12 +321,16 @@ def person_accreditation_remove(request: HttpRequest, pk: int, acc_pk: int) -> H
 @perm_required(Perm.PEOPLE_MANAGE)
 @require_POST
 def person_active(request: HttpRequest, pk: int) -> HttpResponse:
-    target = selectors.person_get(user=request.user, pk=pk, audit=False)
+    target = selectors.person_get(user=signed_in_user(request), pk=pk, audit=False)
     form = ActiveForm(request.POST)
     if form.is_valid():
         try:
-            services.user_set_active(actor=request.user, user=target, active=request.POST.get("active") == "yes",
-                                     reason=form.cleaned_data["reason"])
+            services.user_set_active(
+                actor=signed_in_user(request),
+                user=target,
+                active=request.POST.get("active") == "yes",
+                reason=form.cleaned_data["reason"],
+            )
             messages.success(request, "Account updated.")
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -300,7 +345,7 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_required(Perm.GROUPS_VIEW)
 @require_http_methods(["GET", "POST"])
 def groups(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     can_manage = policy.has_perm(user, Perm.PEOPLE_MANAGE)
     form = GroupForm(request.POST or None)
     if request.method == "POST":
@@ -324,7 +369,7 @@ def groups(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.GROUPS_VIEW)
 @require_http_methods(["GET", "POST"])
 def group(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     target, member = selectors.group_get(user=user, pk=pk)
     can_change = member and policy.has_perm(user, Perm.PEOPLE_MANAGE)
     form = MemberForm(request.POST or None, users=selectors.users_for_region(user=user, region_id=target.region_id))
@@ -333,7 +378,11 @@ def group(request: HttpRequest, pk: int) -> HttpResponse:
             raise NotFound()
         try:
             if request.POST.get("remove"):
-                removed = selectors.users_for_region(user=user, region_id=target.region_id).filter(pk=request.POST["remove"]).first()
+                removed = (
+                    selectors.users_for_region(user=user, region_id=target.region_id)
+                    .filter(pk=request.POST["remove"])
+                    .first()
+                )
                 if removed is None:
                     raise NotFound()
                 services.group_remove_member(actor=user, group=target, user=removed)
@@ -345,7 +394,14 @@ def group(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("accounts:group", pk=target.pk)
         except ApplicationError as exc:
             apply_service_error(form, exc)
-    return render(request, "accounts/group.html", {
-        "group": target, "member": member, "can_change": can_change, "form": form,
-        "members": selectors.group_members(user=user, group=target),
-    })
+    return render(
+        request,
+        "accounts/group.html",
+        {
+            "group": target,
+            "member": member,
+            "can_change": can_change,
+            "form": form,
+            "members": selectors.group_members(user=user, group=target),
+        },
+    )

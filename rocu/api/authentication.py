@@ -7,6 +7,7 @@ import hmac
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -59,3 +60,21 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
         if not two_factor_satisfied(request._request):
             return None
         return result
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Tells the OpenAPI schema how integrations authenticate."""
+
+    target_class = "rocu.api.authentication.BearerTokenAuthentication"
+    name = "bearerToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "A token from `rocu api-token create USERNAME`."}
+
+
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "rocu.api.authentication.VerifiedSessionAuthentication"
+    name = "session"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}

@@ -29,8 +29,8 @@ class StrictQueryMixin:
                 raise ValidationError({name: ["Must be a whole number of at least 1."]})
 
 
-class ReadOnlyViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
-    pass
+class ReadOnlyViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"
 
 
 class StrictAPIView(StrictQueryMixin, APIView):

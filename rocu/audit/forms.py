@@ -24,5 +24,14 @@ class EventFilterForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    reason = forms.CharField(max_length=500, label="Why you are exporting this", widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}))
-    recipient = forms.CharField(max_length=200, required=False, label="Who it is for (if not you)", widget=forms.TextInput(attrs={"class": "govuk-input"}))
+    reason = forms.CharField(
+        max_length=500,
+        label="Why you are exporting this",
+        widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+    )
+    recipient = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Who it is for (if not you)",
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+    )

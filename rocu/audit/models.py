@@ -120,3 +120,6 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     digest = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head at #{self.seq}"

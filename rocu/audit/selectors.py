@@ -11,7 +11,16 @@ from rocu.audit.models import AuditEvent
 from rocu.core import policy
 from rocu.core.policy import Perm
 
-SORTS = {"seq": "seq", "-seq": "-seq", "occurred_at": "seq", "-occurred_at": "-seq", "actor": "actor_username", "-actor": "-actor_username", "action": "action", "-action": "-action"}
+SORTS = {
+    "seq": "seq",
+    "-seq": "-seq",
+    "occurred_at": "seq",
+    "-occurred_at": "-seq",
+    "actor": "actor_username",
+    "-actor": "-actor_username",
+    "action": "action",
+    "-action": "-action",
+}
 
 
 def events_visible(*, user: Any) -> QuerySet[AuditEvent]:

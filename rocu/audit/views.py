@@ -19,8 +19,19 @@ from rocu.core.exports import safe_cell
 from rocu.core.policy import Perm
 from rocu.core.web import paginate, perm_required
 
-EXPORT_COLUMNS = ["seq", "occurred_at", "actor_username", "category", "action", "object_type", "object_id",
-                  "reason", "recipient", "ip_address", "digest"]
+EXPORT_COLUMNS = [
+    "seq",
+    "occurred_at",
+    "actor_username",
+    "category",
+    "action",
+    "object_type",
+    "object_id",
+    "reason",
+    "recipient",
+    "ip_address",
+    "digest",
+]
 
 
 def _filtered(request: HttpRequest) -> tuple[EventFilterForm, object]:
@@ -39,14 +50,21 @@ def _filtered(request: HttpRequest) -> tuple[EventFilterForm, object]:
 def events(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
     page = paginate(request, qs, default_size=50)  # type: ignore[arg-type]
-    return render(request, "audit/events.html", {
-        "form": form, "page": page, "count": page.paginator.count, "export_form": ExportForm(),
-    })
+    return render(
+        request,
+        "audit/events.html",
+        {
+            "form": form,
+            "page": page,
+            "count": page.paginator.count,
+            "export_form": ExportForm(),
+        },
+    )
 
 
 @perm_required(Perm.AUDIT_EXPORT)
 @require_POST
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """CSV of exactly the filtered events; the export is a disclosure, audited first."""
     export_form = ExportForm(request.POST)
     form, qs = _filtered(request)
@@ -55,8 +73,12 @@ def export(request: HttpRequest) -> HttpResponse:
         return redirect(request.get_full_path().replace("/export/", "/", 1))
     count = qs.count()  # type: ignore[attr-defined]
     audit_record(
-        actor=request.user, category=Category.DISCLOSURE, action="audit.export", object_type="audit.auditevent",
-        reason=export_form.cleaned_data["reason"], recipient=export_form.cleaned_data["recipient"] or request.user.get_username(),
+        actor=request.user,
+        category=Category.DISCLOSURE,
+        action="audit.export",
+        object_type="audit.auditevent",
+        reason=export_form.cleaned_data["reason"],
+        recipient=export_form.cleaned_data["recipient"] or request.user.get_username(),
         detail={"rows": count, "filters": {k: str(v) for k, v in form.cleaned_data.items() if v}},
     )
 
@@ -92,6 +114,11 @@ class _Line:
 @require_POST
 def verify(request: HttpRequest) -> HttpResponse:
     report = audit_verify()
-    audit_record(actor=request.user, category=Category.CONSULTATION, action="audit.verify",
-                 object_type="audit.auditevent", detail={"ok": report.ok, "checked": report.checked})
+    audit_record(
+        actor=request.user,
+        category=Category.CONSULTATION,
+        action="audit.verify",
+        object_type="audit.auditevent",
+        detail={"ok": report.ok, "checked": report.checked},
+    )
     return render(request, "audit/verify.html", {"report": report, "total": AuditEvent.objects.count()})

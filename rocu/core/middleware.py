@@ -40,9 +40,14 @@ class DatabaseUnavailableMiddleware:
             return None
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse(
-                {"type": "about:blank", "title": "Service unavailable", "status": 503,
-                 "detail": "The database cannot be reached. Try again shortly."},
-                status=503, content_type="application/problem+json",
+                {
+                    "type": "about:blank",
+                    "title": "Service unavailable",
+                    "status": 503,
+                    "detail": "The database cannot be reached. Try again shortly.",
+                },
+                status=503,
+                content_type="application/problem+json",
             )
         else:
             response = HttpResponse(render_to_string("503.html", request=None), status=503)
@@ -53,7 +58,8 @@ class DatabaseUnavailableMiddleware:
 def _is_connection_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return isinstance(exc, InterfaceError) or any(
-        word in text for word in ("connection", "could not connect", "server closed", "terminating", "unable to open", "disk i/o")
+        word in text
+        for word in ("connection", "could not connect", "server closed", "terminating", "unable to open", "disk i/o")
     )
 
 

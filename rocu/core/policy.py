@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -240,7 +241,7 @@ def get_visible(user: Any, queryset: models.QuerySet[_M], perm: str, **lookup: A
     """One record the user may see, or the same NotFound as for a missing one."""
     try:
         return restrict(user, queryset, perm).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 

@@ -12,16 +12,17 @@ class RequestContext:
     channel: str = "cli"  # web, api or cli
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("rocu_request", default=RequestContext())
+_NO_REQUEST = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("rocu_request", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _NO_REQUEST
 
 
-def bind(ctx: RequestContext) -> contextvars.Token[RequestContext]:
+def bind(ctx: RequestContext) -> contextvars.Token[RequestContext | None]:
     return _current.set(ctx)
 
 
-def reset(token: contextvars.Token[RequestContext]) -> None:
+def reset(token: contextvars.Token[RequestContext | None]) -> None:
     _current.reset(token)

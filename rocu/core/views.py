@@ -46,8 +46,11 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 
 def _problem(status: int, title: str, detail: str) -> HttpResponse:
-    return JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
-                        status=status, content_type="application/problem+json")
+    return JsonResponse(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail},
+        status=status,
+        content_type="application/problem+json",
+    )
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -78,8 +81,13 @@ def error_500(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"type": "about:blank", "title": "CSRF check failed", "status": 403,
-             "detail": "The form's security token was missing or out of date. Reload the page and try again."},
-            status=403, content_type="application/problem+json",
+            {
+                "type": "about:blank",
+                "title": "CSRF check failed",
+                "status": 403,
+                "detail": "The form's security token was missing or out of date. Reload the page and try again.",
+            },
+            status=403,
+            content_type="application/problem+json",
         )
     return render(request, "csrf_failure.html", status=403)

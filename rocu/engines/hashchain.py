@@ -79,6 +79,10 @@ def verify_chain(
         head_seq, head_digest = expected_head
         if head_seq != checked or head_digest != prev_digest:
             return ChainReport(
-                False, checked, checked + 1 if head_seq > checked else head_seq, "chain head does not match the last event", prev_digest
+                False,
+                checked,
+                checked + 1 if head_seq > checked else head_seq,
+                "chain head does not match the last event",
+                prev_digest,
             )
     return ChainReport(True, checked, None, "", prev_digest)

@@ -35,11 +35,11 @@ class Command(BaseCommand):
                 self.stdout.write(raw)
                 self.stderr.write(f"Token {token.prefix} created for {user.username}. It is shown once; store it now.")
             elif action == "revoke":
-                token = ApiToken.objects.filter(prefix=options["prefix"]).select_related("user").first()
-                if token is None:
+                found = ApiToken.objects.filter(prefix=options["prefix"]).select_related("user").first()
+                if found is None:
                     raise CommandError(f"No token with prefix {options['prefix']!r}.")
-                api_token_revoke(actor=None, token=token)
-                self.stdout.write(f"Token {token.prefix} revoked.")
+                api_token_revoke(actor=None, token=found)
+                self.stdout.write(f"Token {found.prefix} revoked.")
             else:
                 qs = ApiToken.objects.select_related("user")
                 if options.get("username"):

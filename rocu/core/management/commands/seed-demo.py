@@ -21,8 +21,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for every demo login.")
         parser.add_argument("--scale", type=int, default=1, help="Multiply generated volumes (for benchmarks).")
-        parser.add_argument("--regions", choices=["one", "all"], default="one",
-                            help="'all' adds activity for every region of the network.")
+        parser.add_argument(
+            "--regions",
+            choices=["one", "all"],
+            default="one",
+            help="'all' adds activity for every region of the network.",
+        )
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,8 +40,13 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seeder(ctx)
             self.stderr.write(f"  seeded {name} ({time.monotonic() - started:.1f}s)")
-        audit_record(actor=None, actor_username="seed-demo", category=Category.COLLECTION, action="core.demo.seed",
-                     detail={"scale": ctx.scale, "all_regions": ctx.all_regions, "seeders": [n for _, n, _ in seeders()]})
+        audit_record(
+            actor=None,
+            actor_username="seed-demo",
+            category=Category.COLLECTION,
+            action="core.demo.seed",
+            detail={"scale": ctx.scale, "all_regions": ctx.all_regions, "seeders": [n for _, n, _ in seeders()]},
+        )
         if options["quiet"]:
             return
         self.stdout.write("\nDemo logins (every one uses the same password):\n")
