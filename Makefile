@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-$(STATIC): package.json package-lock.json frontend/build.mjs frontend/rocu.scss frontend/init.js
+$(STATIC): $(STAMP) package.json package-lock.json frontend/build.mjs frontend/rocu.scss frontend/*.js
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
+	$(BIN)/python -c "import pathlib, shutil, plotly; shutil.copy(pathlib.Path(plotly.__file__).parent / 'package_data' / 'plotly.min.js', 'rocu/static/rocu/plotly.min.js')"
 	touch $(STATIC)
 
 # Debian's Chromium for the browser tests; installed only when missing (needs root).
@@ -30,11 +31,15 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium missing: run 'sudo apt-get install chromium' for the browser tests"; fi; fi
 
+demo: export ROCU_DEMO := 1
+demo: export ROCU_DEBUG := 1
 demo: install
-	ROCU_DEMO=1 ROCU_DEBUG=1 $(BIN)/rocu migrate --no-input -v 0
-	ROCU_DEMO=1 ROCU_DEBUG=1 $(BIN)/rocu seed-demo
-	@echo "Serving http://127.0.0.1:8000 (Ctrl-C to stop)"
-	ROCU_DEMO=1 ROCU_DEBUG=1 $(BIN)/rocu runserver 127.0.0.1:8000
+	$(BIN)/rocu migrate --no-input -v 0
+	$(BIN)/rocu seed-demo
+	@echo "Serving http://127.0.0.1:8000 with a background task worker (Ctrl-C stops both)"
+	@$(BIN)/rocu db_worker --interval 0.5 >var/worker.log 2>&1 & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/rocu runserver 127.0.0.1:8000
 
 # SQLite always; PostgreSQL too when a server answers (and always when CI=true).
 test: install browser-deps

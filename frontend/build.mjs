@@ -22,6 +22,7 @@ writeFileSync(join(out, "rocu.css"), css.css);
 cpSync(join(modules, "govuk-frontend", "dist", "govuk", "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
 cpSync(join(modules, "htmx.org", "dist", "htmx.min.js"), join(out, "htmx.min.js"));
 cpSync(join(root, "frontend", "init.js"), join(out, "init.js"));
+cpSync(join(root, "frontend", "charts.js"), join(out, "charts.js"));
 // Only the neutral images: no crown, no royal arms, no GOV.UK logotype, no fonts.
 for (const name of ["favicon.ico"]) {
   try { cpSync(join(root, "frontend", name), join(out, "assets", name)); } catch { /* optional */ }

@@ -56,9 +56,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "rocu.core",
     "rocu.audit",
     "rocu.accounts",
+    "rocu.intelligence",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +119,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
         ),
     }
-elif _db["ENGINE"] != "django.db.backends.postgresql":
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # One name per suite run, so two runs on one server do not drop each other's database.
+    _db["TEST"] = {"NAME": env.str("ROCU_TEST_DB_NAME", "test_rocu")}
+else:
     raise ImproperlyConfigured("rocu supports SQLite and PostgreSQL only")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -251,6 +257,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Long work (imports, linkage runs, report builds) runs as tasks; `rocu db_worker`
+# runs them. ROCU_TASKS_IMMEDIATE runs them in the request instead (tests, one-off CLI).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env.bool("ROCU_TASKS_IMMEDIATE", False)
+        else "django_tasks_db.DatabaseBackend",
+    }
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("rocu.core.urls")),
     path("", include("rocu.accounts.urls")),
     path("audit/", include("rocu.audit.urls")),
+    path("people-of-interest/", include("rocu.intelligence.urls")),
     path("api/v1/", include("rocu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

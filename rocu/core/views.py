@@ -12,12 +12,22 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from rocu.core import selectors
 from rocu.core.home import home_panels
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": home_panels(request.user)})
+
+
+@login_required
+@require_GET
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A long job's page: a progress bar that HTMX refreshes until the job ends."""
+    found = selectors.job_get(user=request.user, pk=pk)
+    template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
+    return render(request, template, {"job": found})
 
 
 @require_GET

@@ -1,0 +1,42 @@
+"""Charts drawn in the browser by Plotly, always with a table that holds the same figures.
+
+Views build a Plotly figure and pass `chart(...)` to the template, which includes
+`includes/chart.html`. Points may carry a URL in `customdata`; clicking opens it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+LAYOUT_DEFAULTS: dict[str, Any] = {
+    "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 14},
+    "margin": {"l": 60, "r": 20, "t": 30, "b": 60},
+    "paper_bgcolor": "#ffffff",
+    "plot_bgcolor": "#ffffff",
+}
+# Colours with enough contrast on white (GOV.UK palette), in a fixed order.
+PALETTE = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840", "#5694ca", "#912b88", "#28a197", "#505a5f"]
+
+
+def chart(
+    fig: go.Figure,
+    *,
+    chart_id: str,
+    title: str,
+    table_header: Sequence[str],
+    table_rows: Iterable[Sequence[Any]],
+    definitions: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    fig.update_layout(**LAYOUT_DEFAULTS)
+    return {
+        "id": chart_id,
+        "title": title,
+        "figure": json.loads(fig.to_json()),
+        "header": list(table_header),
+        "rows": [list(r) for r in table_rows],
+        "definitions": list(definitions),
+    }

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from rocu.intelligence import views
+
+app_name = "intelligence"
+
+urlpatterns = [
+    path("", views.nominals, name="nominals"),
+    path("new/", views.nominal_create, name="nominal-create"),
+    path("<int:pk>/", views.nominal, name="nominal"),
+    path("<int:pk>/edit/", views.nominal_edit, name="nominal-edit"),
+]
