@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "rocu.audit",
     "rocu.accounts",
     "rocu.intelligence",
+    "rocu.threats",
+    "rocu.referrals",
+    "rocu.governance",
+    "rocu.workforce",
 ]
 
 MIDDLEWARE = [

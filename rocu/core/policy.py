@@ -85,6 +85,12 @@ def register_role_permissions(role: str, perms: Iterable[str]) -> None:
     ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS.get(role, frozenset()) | frozenset(perms)
 
 
+def register_personal_permissions(perms: Iterable[str]) -> None:
+    """Mark permissions that reveal people: never held by aggregate-only roles or on lapsed vetting."""
+    global PERSONAL_PERMS
+    PERSONAL_PERMS = PERSONAL_PERMS | frozenset(perms)
+
+
 @dataclass(frozen=True)
 class PolicyFields:
     """How a model's rows are scoped: the field paths the policy filters on.
