@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "rocu.referrals",
     "rocu.governance",
     "rocu.workforce",
+    "rocu.counter_corruption",
+    "rocu.records",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("referrals/", include("rocu.referrals.urls")),
     path("governance/", include("rocu.governance.urls")),
     path("workforce/", include("rocu.workforce.urls")),
+    path("counter-corruption/", include("rocu.counter_corruption.urls")),
+    path("records/", include("rocu.records.urls")),
     path("api/v1/", include("rocu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
