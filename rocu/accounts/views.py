@@ -58,9 +58,13 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def locked_out(
-    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+    *args: Any,
+    **kwargs: Any,
 ) -> HttpResponse:
-    """django-axes calls this once an account has too many failed sign-ins."""
+    """django-axes (8.x) calls this once an account has too many failed sign-ins."""
     username = str((credentials or {}).get("username", ""))[:150]
     audit_record(actor=None, actor_username=username, category=Category.AUTHENTICATION, action="accounts.locked_out")
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
@@ -378,11 +382,9 @@ def group(request: HttpRequest, pk: int) -> HttpResponse:
             raise NotFound()
         try:
             if request.POST.get("remove"):
-                removed = (
-                    selectors.users_for_region(user=user, region_id=target.region_id)
-                    .filter(pk=request.POST["remove"])
-                    .first()
-                )
+                people = selectors.users_for_region(user=user, region_id=target.region_id)
+                remove_pk = request.POST["remove"]
+                removed = people.filter(pk=remove_pk).first() if remove_pk.isascii() and remove_pk.isdigit() else None
                 if removed is None:
                     raise NotFound()
                 services.group_remove_member(actor=user, group=target, user=removed)

@@ -96,9 +96,11 @@ def _links(chunk: int = 5000) -> Iterator[ChainLink]:
 
 
 def audit_verify() -> ChainReport:
-    """Walk the whole chain; on PostgreSQL in one repeatable-read snapshot."""
+    """Walk the whole chain; on PostgreSQL in one repeatable-read snapshot (when not
+    already inside a caller's transaction, whose isolation level is fixed by then)."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         head = AuditHead.objects.filter(pk=1).first()

@@ -36,7 +36,9 @@ EXPORT_COLUMNS = [
 
 def _filtered(request: HttpRequest) -> tuple[EventFilterForm, object]:
     form = EventFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
+    if not form.is_valid():  # show the errors over an empty list, never the unfiltered trail
+        return form, AuditEvent.objects.none()
+    data = form.cleaned_data
     qs = selectors.events_list(
         user=request.user,
         **{k: v for k, v in data.items() if k != "sort" and v},

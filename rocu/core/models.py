@@ -40,7 +40,8 @@ class Job(models.Model):
     # Where the user goes when the job has finished (a result page), if anywhere.
     result_url = models.CharField(max_length=300, blank=True)
 
-    policy = PolicyFields(region=None, owner="created_by")
+    # Pages fetch jobs by owner (selectors.jobs_for); the region scope is for oversight.
+    policy = PolicyFields(region="region", owner="created_by")
 
     class Meta:
         ordering = ["-created_at"]

@@ -216,7 +216,7 @@ def scope_q(user: Any, model: type[models.Model]) -> Q:
         q &= Q(**{f"{spec.need_to_know_group}__isnull": True}) | Q(
             **{f"{spec.need_to_know_group}__in": list(scope.group_ids)}
         )
-    if spec.owner:
+    if spec.owner and q:  # an empty q already means every row; OR-ing would narrow it
         q |= Q(**{spec.owner: user.pk})
     return q
 
