@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "rocu.workforce",
     "rocu.counter_corruption",
     "rocu.records",
+    "rocu.operations",
+    "rocu.outcomes",
+    "rocu.performance",
 ]
 
 MIDDLEWARE = [
