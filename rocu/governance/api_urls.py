@@ -2,4 +2,10 @@
 
 from typing import Any
 
-ROUTES: list[tuple[str, Any, str]] = []
+from rocu.governance import api
+
+ROUTES: list[tuple[str, Any, str]] = [
+    ("governance/inspections", api.InspectionViewSet, "governance-inspection"),
+    ("governance/recommendations", api.TrackingViewSet, "governance-recommendation"),
+    ("governance/responses", api.ResponseViewSet, "governance-response"),
+]
