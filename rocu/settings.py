@@ -134,6 +134,7 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
 else:
     raise ImproperlyConfigured("rocu supports SQLite and PostgreSQL only")
 DATABASES = {"default": _db}
+DATABASES, DATABASE_ROUTERS = __import__("rocu.performance.db_router", fromlist=["x"]).with_replica(DATABASES, env.str("DATABASE_REPLICA_URL", ""))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------
@@ -210,7 +211,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
+        # Plotly injects its own style rules at run time; scripts stay nonce-only.
+        "style-src": [SELF, "'unsafe-inline'"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

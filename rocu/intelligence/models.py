@@ -59,3 +59,84 @@ class Nominal(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.surname}".strip()
+
+
+class HoldingsSource(models.Model):
+    """One force system's extract (e.g. "Devon and Cornwall Niche"), replaced or updated per import."""
+
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="holdings_sources")
+    name = models.CharField(max_length=80)
+    record_count = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    policy = PolicyFields(region="region")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="holdings_source_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HoldingRecord(models.Model):
+    """A person as a force system holds them; `person_id` is that system's own key."""
+
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(HoldingsSource, on_delete=models.CASCADE, related_name="records")
+    person_id = models.CharField(max_length=64)
+    first_name = models.CharField(max_length=100, blank=True)
+    surname = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+
+    policy = PolicyFields(region="region", personal_data=True)
+
+    class Meta:
+        ordering = ["surname", "first_name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["source", "person_id"], name="holding_unique_person")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.person_id}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.surname}".strip()
+
+
+class MatchVerdict(models.TextChoices):
+    SAME_AS = "same_as", "Same as"
+    NOT_SAME_AS = "not_same_as", "Not same as"
+
+
+class MatchDecision(models.Model):
+    """An analyst's verdict on a subject and a held person, reused by every later check.
+
+    `subject_key` is a digest of the subject's normalised details, so the same person
+    on a later referral meets the same verdict; `holding_key` names the held record.
+    """
+
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    subject_key = models.CharField(max_length=64)
+    holding_key = models.CharField(max_length=100)
+    verdict = models.CharField(max_length=12, choices=MatchVerdict.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    policy = PolicyFields(region="region", personal_data=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "subject_key", "holding_key"], name="match_decision_unique_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()}: {self.holding_key}"

@@ -68,3 +68,16 @@ def nominal_get(*, user: Any, pk: Any, reason: str = "") -> Nominal:
         reason=reason,
     )
     return nominal
+
+
+def holdings_sources(*, user: Any) -> QuerySet[Any]:
+    from rocu.intelligence import permissions as p
+    from rocu.intelligence.models import HoldingsSource
+
+    return policy.restrict(user, HoldingsSource.objects.select_related("imported_by"), p.HOLDINGS_VIEW)
+
+
+def linkage_model_version() -> str:
+    from rocu.intelligence.linking import model
+
+    return model().version

@@ -106,3 +106,144 @@ def nominal_update(*, actor: Any, nominal: Nominal, **changes: Any) -> Nominal:
         detail={"fields": changed},
     )
     return nominal
+
+
+# --------------------------------------------------------------------------- holdings
+
+HOLDINGS_CSV_COLUMNS = ("person_id", "first_name", "surname", "dob", "address", "town", "postcode", "phone", "email")
+_HOLDING_LIMITS = {"person_id": 64, "first_name": 100, "surname": 100, "address": 200, "town": 100, "postcode": 10}
+_HOLDING_LIMITS |= {"phone": 30, "email": 254}
+
+
+def holdings_rows_validate(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Holdings rows checked and typed; the first bad row is refused naming row and field."""
+    from rocu.engines.linkage import parse_date
+
+    cleaned: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=2):
+        record: dict[str, Any] = {}
+        for col in HOLDINGS_CSV_COLUMNS:
+            value = (row.get(col) or "").strip()
+            if col != "dob" and len(value) > _HOLDING_LIMITS[col]:
+                raise ValidationFailed(
+                    f"Row {number}: {col} is longer than {_HOLDING_LIMITS[col]} characters.", field=col
+                )
+            record[col] = value
+        if not record["person_id"]:
+            raise ValidationFailed(f"Row {number}: person_id is empty.", field="person_id")
+        if record["person_id"] in seen:
+            raise ValidationFailed(f"Row {number}: person_id {record['person_id']} appears twice.", field="person_id")
+        seen.add(record["person_id"])
+        try:
+            iso = parse_date(record.pop("dob"))
+        except ValueError as exc:
+            raise ValidationFailed(f"Row {number}: dob is not a possible date ({exc}).", field="dob") from None
+        record["date_of_birth"] = dt.date.fromisoformat(iso) if iso else None
+        record["postcode"] = record["postcode"].upper()
+        cleaned.append(record)
+    return cleaned
+
+
+@transaction.atomic
+def holdings_import(
+    *, actor: Any, region: Region, source_name: str, rows: list[dict[str, str]], replace: bool = False
+) -> dict[str, int]:
+    """Load one force system's extract. `replace` drops that source's records first;
+    otherwise rows update by person_id and new ones are added. All or nothing."""
+    from rocu.intelligence import permissions as p
+    from rocu.intelligence.models import HoldingRecord, HoldingsSource
+
+    policy.require(actor, p.HOLDINGS_MANAGE)
+    scope = policy.scope_for(actor)
+    if not scope.all_regions and region.pk != scope.region_id:
+        raise PermissionDenied("You can import holdings for your own region only.")
+    source_name = source_name.strip()
+    if not source_name or len(source_name) > 80:
+        raise ValidationFailed("Name the source system in 1 to 80 characters.", field="source")
+    cleaned = holdings_rows_validate(rows)
+    source, _ = HoldingsSource.objects.get_or_create(region=region, name=source_name)
+    removed = 0
+    if replace:
+        removed, _ = HoldingRecord.objects.filter(source=source).delete()
+    existing = dict(HoldingRecord.objects.filter(source=source).values_list("person_id", "pk"))
+    fields = [f for f in cleaned[0] if f != "person_id"] if cleaned else []
+    new, changed = [], []
+    for record in cleaned:
+        pk = existing.get(record["person_id"])
+        obj = HoldingRecord(region=region, source=source, **record)
+        if pk is None:
+            new.append(obj)
+        else:
+            obj.pk = pk
+            changed.append(obj)
+    HoldingRecord.objects.bulk_create(new, batch_size=2000)
+    if changed:
+        HoldingRecord.objects.bulk_update(changed, fields, batch_size=2000)
+    source.record_count = HoldingRecord.objects.filter(source=source).count()
+    source.imported_at = timezone.now()
+    source.imported_by = actor if getattr(actor, "is_authenticated", False) else None
+    source.save()
+    counts = {"added": len(new), "updated": len(changed), "removed": removed, "total": source.record_count}
+    audit_record(
+        actor=actor,
+        category=Category.COLLECTION,
+        action="intelligence.holdings.import",
+        obj=source,
+        region_id=region.pk,
+        detail={"replace": replace, **counts},
+    )
+    return counts
+
+
+@transaction.atomic
+def match_decide(*, actor: Any, candidate: Any, verdict: str, reason: str = "") -> Any:
+    """Same as / not same as: kept for the pair and reused by every later check."""
+    from rocu.intelligence import permissions as p
+    from rocu.intelligence.models import MatchDecision, MatchVerdict
+
+    policy.require(actor, p.INTEL_CHECK)
+    if verdict not in MatchVerdict.values:
+        raise ValidationFailed("Choose same as or not same as.", field="verdict")
+    if len(reason) > 500:
+        raise ValidationFailed("Keep the reason under 500 characters.", field="reason")
+    region_id = candidate.subject.referral.region_id
+    decision, created = MatchDecision.objects.update_or_create(
+        region_id=region_id,
+        subject_key=candidate.subject.subject_key,
+        holding_key=candidate.holding_key,
+        defaults={"verdict": verdict, "reason": reason.strip(), "decided_by": actor, "decided_at": timezone.now()},
+    )
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION if not created else Category.COLLECTION,
+        action="intelligence.match.decide",
+        obj=decision,
+        region_id=region_id,
+        detail={"verdict": verdict, "candidate": candidate.pk, "probability": round(candidate.match_probability, 4)},
+    )
+    return decision
+
+
+@transaction.atomic
+def match_decision_withdraw(*, actor: Any, candidate: Any) -> None:
+    """Reverse a verdict: the pair is raised (or not) on the engine's say-so again."""
+    from rocu.intelligence import permissions as p
+    from rocu.intelligence.models import MatchDecision
+
+    policy.require(actor, p.INTEL_CHECK)
+    region_id = candidate.subject.referral.region_id
+    found = MatchDecision.objects.filter(
+        region_id=region_id, subject_key=candidate.subject.subject_key, holding_key=candidate.holding_key
+    ).first()
+    if found is None:
+        raise ValidationFailed("There is no decision on this pair to withdraw.")
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="intelligence.match.withdraw",
+        obj=found,
+        region_id=region_id,
+        detail={"was": found.verdict, "candidate": candidate.pk},
+    )
+    found.delete()

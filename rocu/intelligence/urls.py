@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.nominal_create, name="nominal-create"),
     path("<int:pk>/", views.nominal, name="nominal"),
     path("<int:pk>/edit/", views.nominal_edit, name="nominal-edit"),
+    path("holdings/", views.holdings, name="holdings"),
 ]

@@ -12,6 +12,7 @@ from rocu.core import policy
 from rocu.core.errors import ApplicationError
 from rocu.core.policy import Perm
 from rocu.core.web import apply_service_error, paginate, perm_required, signed_in_user
+from rocu.intelligence import permissions as intel_perms
 from rocu.intelligence import selectors, services
 from rocu.intelligence.forms import NominalForm, NominalSearchForm
 
@@ -75,3 +76,19 @@ def nominal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Changes saved.")
             return redirect("intelligence:nominal", pk=found.pk)
     return render(request, "intelligence/nominal_form.html", {"form": form, "creating": False, "nominal": found})
+
+
+@perm_required(intel_perms.HOLDINGS_VIEW)
+def holdings(request: HttpRequest) -> HttpResponse:
+    """The extracts the region's checks search: names and sizes, never the people in them."""
+    user = signed_in_user(request)
+    sources = selectors.holdings_sources(user=user)
+    return render(
+        request,
+        "intelligence/holdings.html",
+        {
+            "sources": sources,
+            "nominal_count": selectors.nominals_visible(user=user).count(),
+            "model_version": selectors.linkage_model_version(),
+        },
+    )

@@ -2,4 +2,9 @@
 
 from typing import Any
 
-ROUTES: list[tuple[str, Any, str]] = []
+from rocu.referrals.api import FunnelViewSet, ReferralViewSet
+
+ROUTES: list[tuple[str, Any, str]] = [
+    ("referrals/funnel", FunnelViewSet, "referral-funnel"),
+    ("referrals", ReferralViewSet, "referral"),
+]
