@@ -134,7 +134,10 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
 else:
     raise ImproperlyConfigured("rocu supports SQLite and PostgreSQL only")
 DATABASES = {"default": _db}
-DATABASES, DATABASE_ROUTERS = __import__("rocu.performance.db_router", fromlist=["x"]).with_replica(DATABASES, env.str("DATABASE_REPLICA_URL", ""))
+from rocu.performance.db_router import with_replica  # noqa: E402 - plain module, no Django import
+
+# Management-information reads may go to a read replica (DESIGN.md, scale-out).
+DATABASES, DATABASE_ROUTERS = with_replica(DATABASES, env.str("DATABASE_REPLICA_URL", ""))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------
