@@ -2,4 +2,11 @@
 
 from typing import Any
 
-ROUTES: list[tuple[str, Any, str]] = []
+from rocu.operations import api
+
+ROUTES: list[tuple[str, Any, str]] = [
+    ("operations", api.OperationViewSet, "operation"),
+    ("operation-decisions", api.DecisionEntryViewSet, "operation-decision"),
+    ("joint-reviews", api.JointReviewViewSet, "joint-review"),
+    ("plans", api.PlanViewSet, "plan"),
+]

@@ -143,7 +143,7 @@ def seed_operations(ctx: DemoContext) -> None:
         created["parcels"].referrals.add(*adopted)
     # A review for the firearms case keeps it in date; the others are overdue.
     viz = created["viz"]
-    if viz.plan_id and not viz.joint_reviews.exists():
+    if viz.plan is not None and not viz.joint_reviews.exists():
         services.joint_review_record(
             actor=sio,
             operation=viz,

@@ -182,6 +182,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["changed_on", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status} on {self.changed_on}"
+
 
 class ImmutableEntryError(Exception):
     """Raised when code tries to rewrite or remove a decision log entry."""
@@ -223,6 +226,9 @@ class OperationAction(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class JointReview(models.Model):

@@ -292,9 +292,9 @@ def operation_counts(*, user: Any) -> dict[str, Any]:
     scope = scope_for(user)
     qs = Operation.objects.all()
     if not scope.all_regions:
-        qs = qs.filter(region_id=scope.region_id)
+        qs = qs.filter(region_id=scope.region_id or 0)
     if scope.force_bound:
-        qs = qs.filter(force_id=scope.force_id)
+        qs = qs.filter(force_id=scope.force_id or 0)
     by_status = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return {
         "operations_by_status": {s.label: by_status.get(s.value, 0) for s in OperationStatus},

@@ -153,7 +153,14 @@ def operation_open(
 def operation_open_from_referral(
     *, actor: Any, referral: Any, sio: User, code_name: str, force: Any = None
 ) -> Operation:
-    """What "adopt by the ROCU" calls: an operation linked to the adopted referral."""
+    """What "adopt by the ROCU" calls: an operation linked to the adopted referral, so
+    the referral funnel's investigated and outcome stages count real records."""
+    from rocu.referrals.models import TriageDecision
+
+    if referral.decision != TriageDecision.ADOPT:
+        raise ValidationFailed("Only a referral adopted by the ROCU opens an operation.", field="referral")
+    if referral.region_id != getattr(actor, "region_id", None):
+        raise ValidationFailed("Adopt a referral of your own ROCU.", field="referral")
     return operation_open(
         actor=actor,
         code_name=code_name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import plotly.graph_objects as go
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,6 +36,13 @@ from rocu.operations.forms import (
 from rocu.operations.models import DecisionEntry, P
 from rocu.outcomes.forms import OutcomeForm
 from rocu.threats.models import OrganisedCrimeGroup, TaskingSubject, Threat
+
+
+def _choices(form: Any, name: str) -> forms.ModelChoiceField:
+    """A form's model-choice field, typed so its queryset can be narrowed per request."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 def balance_chart(balance: grading.Balance, chart_id: str, title: str) -> dict[str, Any]:
@@ -85,7 +93,7 @@ def operation_list(request: HttpRequest) -> HttpResponse:
                 o.ocg.name if o.ocg else "",
                 o.plan.reference if o.plan else "",
                 o.opened_on,
-                o.last_review or "",
+                getattr(o, "last_review", None) or "",
             ]
             for o in qs
         ]
@@ -154,9 +162,11 @@ def _render_operation(request: HttpRequest, op: Any, **forms_: Any) -> HttpRespo
         initial={"attendees": [op.sio_id, op.plan.lro_id] if op.plan else [op.sio_id]}
     )
     people = [m.user_id for m in ctx["team"]] + ([op.plan.lro_id] if op.plan else [])
-    review_form.fields["attendees"].queryset = User.objects.filter(pk__in=people)
+    _choices(review_form, "attendees").queryset = User.objects.filter(pk__in=people)
     team_form = forms_.get("team_form") or TeamForm()
-    team_form.fields["user"].queryset = User.objects.filter(region=op.region_id, is_active=True).exclude(pk__in=people)
+    _choices(team_form, "user").queryset = User.objects.filter(region=op.region_id, is_active=True).exclude(
+        pk__in=people
+    )
     ctx.update(
         {
             "op": op,
@@ -230,7 +240,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     op = selectors.operation_get(user=user, pk=pk)
     form = TeamForm(request.POST)
-    form.fields["user"].queryset = User.objects.filter(region=op.region_id)
+    _choices(form, "user").queryset = User.objects.filter(region=op.region_id)
     if form.is_valid():
         try:
             services.team_member_add(actor=user, operation=op, **form.cleaned_data)
@@ -250,7 +260,7 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     op = selectors.operation_get(user=user, pk=pk)
     form = JointReviewForm(request.POST)
     people = list(op.team.values_list("user_id", flat=True)) + ([op.plan.lro_id] if op.plan else [])
-    form.fields["attendees"].queryset = User.objects.filter(pk__in=people)
+    _choices(form, "attendees").queryset = User.objects.filter(pk__in=people)
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -292,7 +302,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                 x.lro.display_name,
                 x.get_status_display(),
                 x.next_review_on or "",
-                x.operation_count,
+                getattr(x, "operation_count", 0),
             ]
             for x in qs
         ]

@@ -2,4 +2,9 @@
 
 from typing import Any
 
-ROUTES: list[tuple[str, Any, str]] = []
+from rocu.outcomes import api
+
+ROUTES: list[tuple[str, Any, str]] = [
+    ("outcomes", api.OutcomeViewSet, "outcome"),
+    ("disruptions", api.DisruptionViewSet, "disruption"),
+]

@@ -102,9 +102,9 @@ def outcome_record(
             )
         if not (sentence or "").strip():
             raise ValidationFailed("Record the sentence with the conviction.", field="sentence")
-    if kind in COUNTED_KINDS or kind in PERSON_KINDS or kind in (OutcomeKind.WARNING, OutcomeKind.REFERRAL_TO_PARTNER):
-        if count is None or int(count) < 1:
-            raise ValidationFailed("The number must be at least one.", field="count")
+    counted = COUNTED_KINDS | PERSON_KINDS | {OutcomeKind.WARNING, OutcomeKind.REFERRAL_TO_PARTNER}
+    if kind in counted and (count is None or int(count) < 1):
+        raise ValidationFailed("The number must be at least one.", field="count")
     units = QUANTITY_UNITS.get(kind)
     if units:
         try:

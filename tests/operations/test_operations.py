@@ -36,7 +36,8 @@ def test_it_keeps_the_team_as_the_need_to_know_group(persona):
 
 def test_it_never_edits_or_deletes_a_decision(persona):
     entry = DecisionEntry.objects.filter(operation=viz()).first()
-    assert not hasattr(services, "decision_update") and not hasattr(services, "decision_delete")
+    assert not hasattr(services, "decision_update")
+    assert not hasattr(services, "decision_delete")
     entry.decision = "changed"
     with pytest.raises(ImmutableEntryError):
         entry.save()
@@ -45,7 +46,8 @@ def test_it_never_edits_or_deletes_a_decision(persona):
     fix = services.decision_record(
         actor=persona("sio"), operation=viz(), decision="Corrected", rationale="Typo", corrects=entry
     )
-    assert fix.corrects_id == entry.pk and fix.number == entry.number + 1
+    assert fix.corrects_id == entry.pk
+    assert fix.number == entry.number + 1
 
 
 def test_it_refuses_a_decision_without_rationale(persona):
@@ -170,3 +172,32 @@ def test_it_answers_each_persona_with_the_right_status(client_for, who):
     client = client_for(who)
     got = tuple(client.get(u).status_code for u in urls)
     assert got == MATRIX[who]
+
+
+def test_it_opens_an_operation_from_an_adopted_referral_and_fills_the_funnel(persona):
+    from rocu.operations import providers
+    from rocu.referrals.models import Referral
+
+    adopted = Referral.objects.filter(decision="adopt").first()
+    Operation.referrals.through.objects.filter(referral=adopted).delete()  # as if newly adopted
+    assert adopted.pk not in providers.referrals_investigated([adopted.pk])
+    op = services.operation_open_from_referral(
+        actor=persona("head"), referral=adopted, sio=persona("sio"), code_name="Op From Referral"
+    )
+    assert list(op.referrals.all()) == [adopted]
+    assert adopted.pk in providers.referrals_investigated([adopted.pk])
+    out_services.outcome_record(
+        actor=persona("sio"), kind="warning", p_code="pursue", operation=op, occurred_on=timezone.localdate()
+    )
+    assert adopted.pk in providers.referrals_with_outcome([adopted.pk])
+
+
+def test_it_refuses_to_open_an_operation_from_a_referral_not_adopted(persona):
+    from rocu.referrals.models import Referral
+
+    other = Referral.objects.exclude(decision="adopt").first()
+    with pytest.raises(ValidationFailed, match="adopted"):
+        services.operation_open_from_referral(
+            actor=persona("head"), referral=other, sio=persona("sio"), code_name="Op Not Adopted"
+        )
+    assert not Operation.objects.filter(code_name="Op Not Adopted").exists()
