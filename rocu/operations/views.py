@@ -137,15 +137,33 @@ def operation_open(request: HttpRequest) -> HttpResponse:
         if policy.has_perm(user, "threats.view")
         else OrganisedCrimeGroup.objects.none()
     )
-    form = OperationOpenForm(request.POST or None, region=user.region, threats=threats, ocgs=ocgs)
+    referral = _adopted_referral(user, request.GET.get("referral") or request.POST.get("referral"))
+    initial = {"code_name": "", "summary": f"Opened from referral {referral.reference}."} if referral else None
+    form = OperationOpenForm(request.POST or None, initial=initial, region=user.region, threats=threats, ocgs=ocgs)
     if request.method == "POST" and form.is_valid():
         try:
-            op = services.operation_open(actor=user, **form.cleaned_data)
+            if referral is not None:
+                data = form.cleaned_data
+                op = services.operation_open_from_referral(
+                    actor=user, referral=referral, sio=data["sio"], code_name=data["code_name"], force=data["force"]
+                )
+            else:
+                op = services.operation_open(actor=user, **form.cleaned_data)
         except ApplicationError as exc:
             apply_service_error(form, exc)
         else:
             return redirect(op)
-    return render(request, "operations/open.html", {"form": form})
+    return render(request, "operations/open.html", {"form": form, "referral": referral})
+
+
+def _adopted_referral(user: Any, raw: str | None) -> Any:
+    """The referral an operation is opened from ("adopt by the ROCU"), if any: it must be
+    one the user may see (else 404, like any record)."""
+    if not raw:
+        return None
+    from rocu.referrals import selectors as referral_selectors
+
+    return referral_selectors.referral_get(user=user, pk=raw)
 
 
 @perm_required(p.OPERATIONS_VIEW)
