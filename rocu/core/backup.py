@@ -35,7 +35,8 @@ def _vendor() -> str:
 
 
 def _files_dir() -> Path:
-    return Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    options: Any = settings.STORAGES["default"]["OPTIONS"]
+    return Path(options["location"])
 
 
 def table_counts(conn: Any, vendor: str) -> dict[str, int]:
@@ -133,7 +134,7 @@ def backup(dest: Path) -> BackupReport:
     return BackupReport(dest, time.monotonic() - started, size, len(counts), sum(counts.values()), audit_head)
 
 
-def _pg_env(db: dict[str, Any]) -> dict[str, str]:
+def _pg_env(db: Any) -> dict[str, str]:
     env = dict(os.environ)
     for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
         if db.get(key):
@@ -210,7 +211,7 @@ def restore_check(src: Path) -> RestoreCheck:
     return RestoreCheck(not problems, time.monotonic() - started, problems, verify.stdout.strip())
 
 
-def _pg_url(db: dict[str, Any], name: str) -> str:
+def _pg_url(db: Any, name: str) -> str:
     user = db.get("USER") or "postgres"
     auth = f"{user}:{db['PASSWORD']}@" if db.get("PASSWORD") else f"{user}@"
     return f"postgresql://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
