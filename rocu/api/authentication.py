@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -16,6 +17,8 @@ from rocu.accounts.models import ApiToken
 from rocu.accounts.services import TOKEN_PREFIX, token_digest
 
 _TOUCH_EVERY = dt.timedelta(minutes=5)
+# Prefixes are hex (secrets.token_hex); checking first keeps NUL and the like away from the database.
+_PREFIX_RE = re.compile(r"[0-9a-f]{1,16}")
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -32,7 +35,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Send the header as 'Authorization: Bearer <token>'.")
         raw = parts[1]
         pieces = raw.split("_", 2)
-        if len(pieces) != 3 or pieces[0] != TOKEN_PREFIX or len(raw) > 200:
+        if len(pieces) != 3 or pieces[0] != TOKEN_PREFIX or len(raw) > 200 or not _PREFIX_RE.fullmatch(pieces[1]):
             raise exceptions.AuthenticationFailed("That token is not valid.")
         token = ApiToken.objects.select_related("user").filter(prefix=pieces[1]).first()
         if token is None or not hmac.compare_digest(token.digest, token_digest(raw)):

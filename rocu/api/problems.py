@@ -47,6 +47,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return problem(404, "Not found.")
     if isinstance(exc, DjangoPermissionDenied):
         return problem(403, "You do not have permission to do that.")
+    if isinstance(exc, OverflowError):
+        # A number from the request too big for the database's integers (SQLite raises this).
+        return problem(400, "A number in the request is too large.")
     if isinstance(exc, exceptions.ValidationError):
         return problem(400, "Some of what was sent is not valid.", title="Validation failed", errors=exc.detail)
     response = drf_handler(exc, context)

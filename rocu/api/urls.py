@@ -9,7 +9,18 @@ from rocu.accounts import api as accounts_api
 from rocu.audit import api as audit_api
 
 # Apps that publish API routes in rocu/<app>/api_urls.py.
-API_APPS = ["intelligence", "threats", "referrals", "governance", "workforce", "counter_corruption", "records", "operations", "outcomes", "performance"]
+API_APPS = [
+    "intelligence",
+    "threats",
+    "referrals",
+    "governance",
+    "workforce",
+    "counter_corruption",
+    "records",
+    "operations",
+    "outcomes",
+    "performance",
+]
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

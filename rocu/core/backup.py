@@ -35,8 +35,8 @@ def _vendor() -> str:
 
 
 def _files_dir() -> Path:
-    options: Any = settings.STORAGES["default"]["OPTIONS"]
-    return Path(options["location"])
+    storages: Any = settings.STORAGES
+    return Path(storages["default"]["OPTIONS"]["location"])
 
 
 def table_counts(conn: Any, vendor: str) -> dict[str, int]:
@@ -52,6 +52,14 @@ def table_counts(conn: Any, vendor: str) -> dict[str, int]:
         cur.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - names come from the catalogue
         counts[table] = int(cur.fetchone()[0])
     return counts
+
+
+def _tool(name: str) -> str:
+    """The PostgreSQL client tool's full path, found once on PATH."""
+    path = shutil.which(name)
+    if path is None:
+        raise ApplicationError(f"{name} is not installed; install the PostgreSQL client tools.")
+    return path
 
 
 def _audit_head(conn: Any) -> int:
@@ -106,9 +114,18 @@ def backup(dest: Path) -> BackupReport:
             counts = table_counts(snap, "postgresql")
             audit_head = _audit_head(snap)
             subprocess.run(  # noqa: S603 - fixed argument list, no shell
-                ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", "--file",
-                 str(dest / PG_FILE), db["NAME"]],
-                env=_pg_env(db), check=True, capture_output=True,
+                [
+                    _tool("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    f"--snapshot={snapshot}",
+                    "--file",
+                    str(dest / PG_FILE),
+                    db["NAME"],
+                ],
+                env=_pg_env(db),
+                check=True,
+                capture_output=True,
             )
             snap.execute("COMMIT")
         db_file = PG_FILE
@@ -117,9 +134,7 @@ def backup(dest: Path) -> BackupReport:
     files_src = _files_dir()
     if files_src.exists():
         shutil.copytree(files_src, dest / "files")
-    checksums = {
-        str(p.relative_to(dest)): _sha256(p) for p in sorted(dest.rglob("*")) if p.is_file()
-    }
+    checksums = {str(p.relative_to(dest)): _sha256(p) for p in sorted(dest.rglob("*")) if p.is_file()}
     manifest = {
         "format": 1,
         "vendor": vendor,
@@ -187,8 +202,10 @@ def restore_check(src: Path) -> RestoreCheck:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
                 admin.execute(f'CREATE DATABASE "{name}"')
             subprocess.run(  # noqa: S603
-                ["pg_restore", "--no-owner", "--dbname", name, str(src / PG_FILE)],
-                env=_pg_env(db), check=True, capture_output=True,
+                [_tool("pg_restore"), "--no-owner", "--dbname", name, str(src / PG_FILE)],
+                env=_pg_env(db),
+                check=True,
+                capture_output=True,
             )
             env["DATABASE_URL"] = _pg_url(db, name)
             with psycopg.connect(env["DATABASE_URL"]) as conn:
@@ -198,8 +215,11 @@ def restore_check(src: Path) -> RestoreCheck:
             got = counts.get(table)
             if got != expected:
                 problems.append(f"table {table}: {got} rows restored, {expected} in the backup")
-        verify = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "rocu.cli", "audit", "verify"], env=env, capture_output=True, text=True,
+        verify = subprocess.run(
+            [sys.executable, "-m", "rocu.cli", "audit", "verify"],
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if verify.returncode != 0:
             problems.append("audit chain: " + (verify.stderr.strip() or verify.stdout.strip()))
@@ -239,8 +259,10 @@ def restore(src: Path, *, force: bool = False) -> dict[str, Any]:
     else:
         connection.close()
         subprocess.run(  # noqa: S603
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--dbname", db["NAME"], str(src / PG_FILE)],
-            env=_pg_env(db), check=True, capture_output=True,
+            [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--dbname", db["NAME"], str(src / PG_FILE)],
+            env=_pg_env(db),
+            check=True,
+            capture_output=True,
         )
     files_dst = _files_dir()
     if (src / "files").exists():

@@ -72,7 +72,9 @@ def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
         key = _section(entry)
         label, order = SECTIONS.get(key, (entry.label, entry.order))
         url = reverse(entry.url_name)
-        section = sections.setdefault(key, {"label": label, "order": order, "url": url, "active": False, "children": []})
+        section = sections.setdefault(
+            key, {"label": label, "order": order, "url": url, "active": False, "children": []}
+        )
         section["children"].append({"label": entry.label, "url": url, "active": False})
     # The entry whose URL is the longest prefix of the current path is the active one.
     best: tuple[int, dict[str, Any], dict[str, Any]] | None = None
