@@ -2,4 +2,10 @@
 
 from typing import Any
 
-ROUTES: list[tuple[str, Any, str]] = []
+from rocu.counter_corruption.api import AlertViewSet, CaseViewSet, DeclarationViewSet
+
+ROUTES: list[tuple[str, Any, str]] = [
+    ("counter-corruption/alerts", AlertViewSet, "cc-alert"),
+    ("counter-corruption/cases", CaseViewSet, "cc-case"),
+    ("counter-corruption/declarations", DeclarationViewSet, "cc-declaration"),
+]

@@ -2,4 +2,6 @@
 
 from typing import Any
 
-ROUTES: list[tuple[str, Any, str]] = []
+from rocu.records.api import RetentionRecordViewSet
+
+ROUTES: list[tuple[str, Any, str]] = [("records/retention", RetentionRecordViewSet, "records-retention")]

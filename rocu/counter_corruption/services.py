@@ -1,0 +1,284 @@
+"""Counter-corruption writes: declarations, alert triage, casework, the senior grant.
+
+Every write is audited in its own transaction. Nobody may act on an alert or case
+about themselves: the selectors hide them, and the services refuse them as missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rocu.accounts.models import User
+from rocu.audit.models import Category
+from rocu.audit.services import audit_record
+from rocu.core import policy
+from rocu.core.errors import Conflict, NotFound, ValidationFailed
+from rocu.core.policy import Role
+from rocu.counter_corruption import selectors
+from rocu.counter_corruption.models import (
+    Alert,
+    AlertStatus,
+    Case,
+    CaseNote,
+    CaseOutcome,
+    CaseStatus,
+    CorruptionCategory,
+    Declaration,
+    DeclarationKind,
+    SeniorGrant,
+)
+from rocu.counter_corruption.permissions import CC_CASEWORK, DECLARE
+
+DECLARATION_FIELDS = ("first_name", "surname", "organisation", "address", "postcode", "relationship", "details")
+
+
+@transaction.atomic
+def declaration_create(*, actor: Any, kind: str, **fields: Any) -> Declaration:
+    policy.require(actor, DECLARE)
+    unknown = set(fields) - set(DECLARATION_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    if kind not in DeclarationKind.values:
+        raise ValidationFailed("Choose what you are declaring.", field="kind")
+    clean = {k: str(fields.get(k) or "").strip() for k in DECLARATION_FIELDS}
+    clean["postcode"] = clean["postcode"].upper()
+    if kind == DeclarationKind.ASSOCIATION_PERSON and not clean["surname"]:
+        raise ValidationFailed("Give the person's surname.", field="surname")
+    if kind == DeclarationKind.ASSOCIATION_ADDRESS and not (clean["address"] or clean["postcode"]):
+        raise ValidationFailed("Give the address or its postcode.", field="address")
+    if (
+        kind in (DeclarationKind.ASSOCIATION_ORGANISATION, DeclarationKind.BUSINESS_INTEREST)
+        and not clean["organisation"]
+    ):
+        raise ValidationFailed("Give the name of the business or organisation.", field="organisation")
+    if actor.region_id is None:
+        raise ValidationFailed("You have no home region to declare in; ask your ROCU head.")
+    for name, limit in (("first_name", 100), ("surname", 100), ("organisation", 160), ("address", 200)):
+        if len(clean[name]) > limit:
+            raise ValidationFailed(f"Keep this under {limit} characters.", field=name)
+    if len(clean["postcode"]) > 10:
+        raise ValidationFailed("That is not a postcode.", field="postcode")
+    if len(clean["relationship"]) > 120 or len(clean["details"]) > 2000:
+        raise ValidationFailed("That is too long.", field="details")
+    declaration = Declaration.objects.create(declarant=actor, region_id=actor.region_id, kind=kind, **clean)
+    audit_record(
+        actor=actor,
+        category=Category.COLLECTION,
+        action="counter_corruption.declaration.create",
+        obj=declaration,
+        detail={"kind": kind},
+    )
+    return declaration
+
+
+@transaction.atomic
+def declaration_withdraw(*, actor: Any, declaration: Declaration) -> Declaration:
+    """Only the declarant withdraws; the declaration stays on the register, marked withdrawn."""
+    if declaration.declarant_id != actor.pk:
+        raise NotFound()
+    locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if locked.withdrawn_at is not None:
+        raise Conflict("This declaration has already been withdrawn.")
+    locked.withdrawn_at = timezone.now()
+    locked.save(update_fields=["withdrawn_at"])
+    audit_record(
+        actor=actor, category=Category.ALTERATION, action="counter_corruption.declaration.withdraw", obj=locked
+    )
+    return locked
+
+
+def _team_member(actor: Any, username_or_user: Any) -> User | None:
+    if username_or_user in (None, ""):
+        return None
+    user = username_or_user
+    if not isinstance(user, User):
+        user = User.objects.filter(username=str(username_or_user), region_id=actor.region_id).first()
+    if user is None or user.region_id != actor.region_id or not policy.has_perm(user, CC_CASEWORK):
+        raise ValidationFailed("Assign to a member of the region's counter-corruption team.", field="assigned_to")
+    return user
+
+
+def _alert_for_update(actor: Any, alert: Alert) -> Alert:
+    policy.require(actor, CC_CASEWORK)
+    return policy.get_visible(
+        actor, selectors.alerts_visible(user=actor).select_for_update(of=("self",)), CC_CASEWORK, pk=alert.pk
+    )
+
+
+@transaction.atomic
+def alert_assign(*, actor: Any, alert: Alert, assignee: Any) -> Alert:
+    locked = _alert_for_update(actor, alert)
+    if locked.status in (AlertStatus.DISMISSED, AlertStatus.ESCALATED):
+        raise Conflict("This alert has already been dealt with.")
+    member = _team_member(actor, assignee)
+    if member is None:
+        raise ValidationFailed("Choose who should look at it.", field="assigned_to")
+    if member.pk == locked.subject_id:
+        raise ValidationFailed("Nobody may look into an alert about themselves.", field="assigned_to")
+    locked.assigned_to = member
+    locked.status = AlertStatus.ASSIGNED
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["assigned_to", "status", "updated_at"])
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="counter_corruption.alert.assign",
+        obj=locked,
+        detail={"assigned_to": member.pk},
+    )
+    return locked
+
+
+@transaction.atomic
+def alert_dismiss(*, actor: Any, alert: Alert, note: str) -> Alert:
+    locked = _alert_for_update(actor, alert)
+    if locked.status in (AlertStatus.DISMISSED, AlertStatus.ESCALATED):
+        raise Conflict("This alert has already been dealt with.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed("Say why the alert needs no further action.", field="note")
+    locked.status = AlertStatus.DISMISSED
+    locked.triage_note = note[:500]
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["status", "triage_note", "updated_at"])
+    audit_record(actor=actor, category=Category.ALTERATION, action="counter_corruption.alert.dismiss", obj=locked)
+    return locked
+
+
+@transaction.atomic
+def case_open(*, actor: Any, alert: Alert, title: str, note: str = "") -> Case:
+    """Escalate an alert into a case about the same person (or join their open case)."""
+    locked = _alert_for_update(actor, alert)
+    if locked.status in (AlertStatus.DISMISSED, AlertStatus.ESCALATED):
+        raise Conflict("This alert has already been dealt with.")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("Give the case a title.", field="title")
+    case = (
+        Case.objects.filter(subject_id=locked.subject_id, region=locked.region)
+        .exclude(status=CaseStatus.CLOSED)
+        .first()
+    )
+    if case is None:
+        case = Case.objects.create(
+            reference="",
+            region_id=locked.region_id,
+            subject_id=locked.subject_id,
+            title=title[:200],
+            opened_by=actor,
+            assigned_to=locked.assigned_to or actor,
+        )
+        case.reference = f"CC-{case.pk:05d}"
+        case.save(update_fields=["reference"])
+        audit_record(actor=actor, category=Category.COLLECTION, action="counter_corruption.case.open", obj=case)
+    if note.strip():
+        CaseNote.objects.create(case=case, author=actor, text=note.strip()[:4000])
+    locked.case = case
+    locked.status = AlertStatus.ESCALATED
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["case", "status", "updated_at"])
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="counter_corruption.alert.escalate",
+        obj=locked,
+        detail={"case": case.pk},
+    )
+    return case
+
+
+def _case_for_update(actor: Any, case: Case) -> Case:
+    policy.require(actor, CC_CASEWORK)
+    locked = policy.get_visible(
+        actor, selectors.cases_visible(user=actor).select_for_update(of=("self",)), CC_CASEWORK, pk=case.pk
+    )
+    if locked.status == CaseStatus.CLOSED:
+        raise Conflict("This case is closed.")
+    return locked
+
+
+@transaction.atomic
+def case_add_note(*, actor: Any, case: Case, text: str) -> CaseNote:
+    locked = _case_for_update(actor, case)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("Write the note.", field="text")
+    if len(text) > 4000:
+        raise ValidationFailed("Keep a note under 4,000 characters.", field="text")
+    note = CaseNote.objects.create(case=locked, author=actor, text=text)
+    if locked.status == CaseStatus.OPEN:
+        locked.status = CaseStatus.INVESTIGATING
+        locked.save(update_fields=["status"])
+    audit_record(actor=actor, category=Category.ALTERATION, action="counter_corruption.case.note", obj=locked)
+    return note
+
+
+@transaction.atomic
+def case_assign(*, actor: Any, case: Case, assignee: Any) -> Case:
+    locked = _case_for_update(actor, case)
+    member = _team_member(actor, assignee)
+    if member is None:
+        raise ValidationFailed("Choose who should investigate.", field="assigned_to")
+    if member.pk == locked.subject_id:
+        raise ValidationFailed("Nobody may investigate themselves.", field="assigned_to")
+    locked.assigned_to = member
+    locked.save(update_fields=["assigned_to"])
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="counter_corruption.case.assign",
+        obj=locked,
+        detail={"assigned_to": member.pk},
+    )
+    return locked
+
+
+@transaction.atomic
+def case_close(*, actor: Any, case: Case, category: str, outcome: str, summary: str) -> Case:
+    locked = _case_for_update(actor, case)
+    if category not in CorruptionCategory.values:
+        raise ValidationFailed("Choose the category of corruption intelligence.", field="category")
+    if outcome not in CaseOutcome.values:
+        raise ValidationFailed("Choose the outcome.", field="outcome")
+    summary = (summary or "").strip()
+    if not summary:
+        raise ValidationFailed("Summarise what was found.", field="summary")
+    locked.category = category
+    locked.outcome = outcome
+    locked.closing_summary = summary[:4000]
+    locked.status = CaseStatus.CLOSED
+    locked.closed_at = timezone.now()
+    locked.closed_by = actor
+    locked.save()
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="counter_corruption.case.close",
+        obj=locked,
+        detail={"category": category, "outcome": outcome},
+    )
+    return locked
+
+
+@transaction.atomic
+def senior_grant(*, actor: Any, user: User, grant: bool = True) -> None:
+    """A ROCU head (or the CLI, actor None) makes a counter-corruption investigator senior."""
+    if actor is not None and Role.ROCU_HEAD not in policy.roles_of(actor):
+        raise ValidationFailed("Only a ROCU head gives or withdraws the senior counter-corruption role.")
+    if grant and Role.AUDITOR not in policy.roles_of(user):
+        raise ValidationFailed("Only a counter-corruption investigator (auditor role) can be made senior.")
+    if grant:
+        SeniorGrant.objects.get_or_create(user=user, defaults={"granted_by": actor})
+    else:
+        SeniorGrant.objects.filter(user=user).delete()
+    audit_record(
+        actor=actor,
+        actor_username="" if actor else "cli",
+        category=Category.ALTERATION,
+        action="counter_corruption.senior.grant" if grant else "counter_corruption.senior.withdraw",
+        obj=user,
+        region_id=user.region_id,
+    )
