@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from rocu.accounts.models import Region, RoleAssignment, User
 from rocu.audit.models import Category
-from rocu.audit.services import audit_record
+from rocu.audit.services import audit_batch, audit_record
 from rocu.core.classification import Classification, Vetting
 from rocu.core.policy import Role
 from rocu.counter_corruption.models import Declaration, DeclarationKind
@@ -236,7 +236,8 @@ def build(
         declarant=assoc, kind=DeclarationKind.ASSOCIATION_PERSON, defaults={"region": region, **DECLARED}
     )
     work_days = _working_days(end, days)
-    with transaction.atomic(), clock() as c:
+    # One chained batch: the same events and chain as one audit_record each, far fewer round trips.
+    with transaction.atomic(), audit_batch(), clock() as c:
         for day in work_days:
             for user in staff:
                 scenario.events += ordinary_day(c, user, day, caseloads[user.pk], rng)
