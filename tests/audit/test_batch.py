@@ -28,8 +28,13 @@ def test_it_chains_a_batch_so_the_trail_still_verifies(persona):
 def test_it_writes_nothing_of_a_batch_that_fails(persona):
     analyst = persona("analyst")
     before = AuditEvent.objects.count()
-    with pytest.raises(RuntimeError), audit_batch():
-        audit_record(actor=analyst, category=Category.CONSULTATION, action="test.batch")
-        raise RuntimeError("stop")
+
+    def write_then_fail() -> None:
+        with audit_batch():
+            audit_record(actor=analyst, category=Category.CONSULTATION, action="test.batch")
+            raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
     assert AuditEvent.objects.count() == before
     assert audit_verify().ok
