@@ -67,4 +67,4 @@ def client_for(db: None) -> Iterator[Callable[[str | None], Client]]:
             return client
         return sign_in(client, User.objects.get(username=username))
 
-    yield make
+    return make

@@ -11,7 +11,6 @@ from django.core.management.base import CommandError
 from rocu.accounts.models import User
 from rocu.audit.models import AuditEvent
 
-
 # The backup reads committed data through its own connection (pg_dump, a snapshot);
 # these tests write nothing before backing up, so what they see is the seeded region.
 pytestmark = pytest.mark.django_db
