@@ -95,10 +95,21 @@ def backup(dest: Path) -> BackupReport:
     db = settings.DATABASES["default"]
     if vendor == "sqlite":
         target = sqlite3.connect(dest / SQLITE_FILE)
-        connection.ensure_connection()
-        raw = connection.connection
-        with target:
-            raw.backup(target)  # the online backup API: consistent while others write
+        # A connection of its own reads one committed snapshot (WAL), whatever this
+        # process's connection has open; the online backup API copies it page by page.
+        name = str(db["NAME"])
+        source = sqlite3.connect(name, uri=name.startswith("file:"), timeout=30)
+        started_wait = time.monotonic()
+
+        def give_up_when_stuck(status: int, remaining: int, total: int) -> None:
+            if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() - started_wait > 60:
+                raise ApplicationError("The database stayed locked for a minute; try the backup again.")
+
+        try:
+            with target:
+                source.backup(target, progress=give_up_when_stuck)
+        finally:
+            source.close()
         counts = table_counts(target, "sqlite")
         audit_head = _audit_head(target)
         target.close()
