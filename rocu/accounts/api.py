@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from rocu.accounts import selectors
 from rocu.accounts.models import Force, GroupMembership, NeedToKnowGroup, PartnerAgency, Region, Unit, User
-from rocu.api.base import ReadOnlyViewSet, StrictAPIView
+from rocu.api.base import ReadOnlyViewSet, StrictAPIView, is_whole_number
 from rocu.core import policy
 from rocu.core.policy import Perm
 
@@ -151,7 +151,7 @@ class ForceViewSet(ReadOnlyViewSet):
 
     def get_queryset(self) -> QuerySet[Force]:
         region = self.request.query_params.get("region")
-        if region is not None and not region.isdigit():
+        if region is not None and not is_whole_number(region, max_digits=18):
             raise serializers.ValidationError({"region": ["Must be a region id."]})
         return selectors.forces_list(user=self.request.user, region_id=int(region) if region else None).order_by("name")
 
