@@ -12,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rocu.api.base import ReadOnlyViewSet
+from rocu.core import policy
+from rocu.core.policy import Perm
 from rocu.governance import selectors
 from rocu.governance.models import (
     Finding,
@@ -67,6 +69,14 @@ class TrackingSerializer(serializers.ModelSerializer[RecommendationTracking]):
             "closed_at",
             "overdue",
         ]
+
+    def to_representation(self, instance: RecommendationTracking) -> dict[str, Any]:
+        """PCC and national roles see progress, never who owns or approves it (aggregates only)."""
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not policy.has_perm(request.user, Perm.PERSONAL_DATA_VIEW):
+            data["owner"] = data["approver"] = None
+        return data
 
     def get_overdue(self, obj: RecommendationTracking) -> bool:
         state = obj.deadline()

@@ -143,3 +143,12 @@ def test_it_serves_evidence_as_an_unsniffed_attachment(client_for, records):
     response = client_for("head").get(f"{G}/evidence/{records['ev']}/")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_it_hides_recommendation_owners_from_aggregate_roles(client_for):
+    for who in ("pcc", "national"):
+        body = client_for(who).get("/api/v1/governance/recommendations/").json()
+        assert body["results"], who
+        assert all(r["owner"] is None and r["approver"] is None for r in body["results"]), who
+    head = client_for("head").get("/api/v1/governance/recommendations/").json()
+    assert any(r["owner"] for r in head["results"])
