@@ -501,7 +501,7 @@ def as_recorded(rng: random.Random, p: Person, new_id: str, factory: PeopleFacto
         if r() < 0.5:
             q.email = ""
         if q.dob and r() < 0.04:  # a keying slip in one digit, or day and month transposed
-            y, m, d = q.dob.split("-")
+            y, m, d = _ymd(q.dob)
             q.dob = f"{y}-{d}-{m}" if int(d) <= 12 and r() < 0.5 else f"{y}-{m}-{int(d) % 9 + 1:02d}"
         if r() < 0.05:  # an illegible label: the postcode survives, the street does not
             q.address = ""
@@ -512,14 +512,24 @@ def as_recorded(rng: random.Random, p: Person, new_id: str, factory: PeopleFacto
             q.surname = q.surname.upper()
     else:
         if q.dob and r() < 0.03:  # day and month transposed, or a keying slip
-            y, m, d = q.dob.split("-")
+            y, m, d = _ymd(q.dob)
             q.dob = f"{y}-{d}-{m}" if int(d) <= 12 else f"{y}-{m}-{int(d) % 28 + 1:02d}"
         if r() < 0.05:
             q.email = ""
     if q.dob and r() < 0.15:
-        y, m, d = q.dob.split("-")
+        y, m, d = _ymd(q.dob)
         q.dob = f"{d}/{m}/{y}"  # the other accepted format
     return q
+
+
+def _ymd(dob: str) -> tuple[str, str, str]:
+    """Year, month and day of a date written either way the generator writes them
+    (a record degraded twice may already be in DD/MM/YYYY)."""
+    if "/" in dob:
+        d, m, y = dob.split("/")
+        return y, m, d
+    y, m, d = dob.split("-")
+    return y, m, d
 
 
 def build_scenario(

@@ -26,7 +26,7 @@ def referral_queue(user: Any) -> Panel | None:
         panel.links = [("The referral queue", reverse("referrals:queue")), ("Funnel", reverse("referrals:funnel"))]
         return panel
     if policy.has_perm(user, p.REFERRALS_FUNNEL):
-        stages = selectors.funnel_counts(user=user)["stages"]
+        stages = selectors.funnel_headline(user=user)
         panel = Panel("Referrals", order=40)
         panel.figures = [(s["label"], s["count"]) for s in stages[:4]]
         panel.links = [("Referral funnel", reverse("referrals:funnel"))]

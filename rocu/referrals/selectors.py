@@ -234,6 +234,25 @@ def funnel_counts(*, user: Any, partner: int | None = None, months: int = 12) ->
     return {"stages": stages, "table": table, "decisions": decisions, "since": start}
 
 
+def funnel_headline(*, user: Any, months: int = 12) -> list[dict[str, Any]]:
+    """The first four funnel stages as one aggregate query, for home panels (same scope
+    and period as `funnel_counts`, without the per-month table or later stages)."""
+    policy.require(user, p.REFERRALS_FUNNEL)
+    scope = policy.scope_for(user)
+    qs = Referral.objects.all()
+    if not scope.all_regions:
+        qs = qs.filter(region_id=scope.region_id) if scope.region_id else qs.none()
+    today = timezone.localdate()
+    start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    totals = qs.filter(received_on__gte=start).aggregate(
+        received=Count("pk"),
+        checked=Count("pk", filter=Q(checked_at__isnull=False)),
+        triaged=Count("pk", filter=Q(status=ReferralStatus.TRIAGED)),
+        actioned=Count("pk", filter=Q(decision__in=[TriageDecision.DISSEMINATE, TriageDecision.ADOPT])),
+    )
+    return [{"key": s.key, "label": s.label, "count": totals[s.key]} for s in funnel.STAGES if s.key in totals]
+
+
 def _month(value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
