@@ -42,7 +42,10 @@ def problem(status_code: int, detail: str, *, title: str | None = None, errors: 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return problem(exc.status, exc.message, title=exc.title, errors=exc.errors or None)
+        app_response = problem(exc.status, exc.message, title=exc.title, errors=exc.errors or None)
+        if hasattr(exc, "as_dict"):  # an EditConflict carries both versions of the record
+            app_response.data["conflict"] = exc.as_dict()
+        return app_response
     if isinstance(exc, Http404):
         return problem(404, "Not found.")
     if isinstance(exc, DjangoPermissionDenied):
