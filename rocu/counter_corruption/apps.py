@@ -19,3 +19,9 @@ class CounterCorruptionConfig(AppConfig):
         policy.register_personal_permissions(PERSONAL)
         register_nav(NavEntry("Counter-corruption", "counter_corruption:alerts", CC_VIEW, 91))
         register_nav(NavEntry("Your declarations", "counter_corruption:declarations", DECLARE, 95))
+
+        # Read and check the anomaly rules now: a bad rules file stops rocu at start,
+        # naming the key at fault, instead of failing (or misjudging) at the first scan.
+        from rocu.counter_corruption.rules import rules_in_force
+
+        rules_in_force()

@@ -5,7 +5,14 @@ from typing import Any
 from django import forms
 
 from rocu.accounts.forms import GovukMixin
-from rocu.counter_corruption.models import AlertStatus, CaseOutcome, CaseStatus, CorruptionCategory, DeclarationKind
+from rocu.counter_corruption.models import (
+    AlertOutcome,
+    AlertStatus,
+    CaseOutcome,
+    CaseStatus,
+    CorruptionCategory,
+    DeclarationKind,
+)
 
 RULE_CHOICES = [
     ("", "Any"),
@@ -59,12 +66,29 @@ class AssignForm(GovukMixin, forms.Form):
         self.fields["assigned_to"].choices = [("", "Choose")] + [(u.username, u.display_name) for u in team]  # type: ignore[attr-defined]
 
 
-class DismissForm(GovukMixin, forms.Form):
+class AlertCloseForm(GovukMixin, forms.Form):
+    category = forms.ChoiceField(
+        choices=[("", "Choose"), *CorruptionCategory.choices],
+        label="Category of corruption intelligence",
+        error_messages={"required": "Choose the category of corruption intelligence."},
+    )
+    outcome = forms.ChoiceField(
+        choices=[("", "Choose"), *AlertOutcome.choices], error_messages={"required": "Choose the outcome."}
+    )
     note = forms.CharField(
         max_length=500,
-        label="Why no further action?",
+        label="Why can it be closed?",
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say why the alert needs no further action."},
+        error_messages={"required": "Say why the alert can be closed."},
+    )
+
+
+class AlertReopenForm(GovukMixin, forms.Form):
+    note = forms.CharField(
+        max_length=500,
+        label="Why reopen it?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the alert is being reopened."},
     )
 
 

@@ -6,9 +6,15 @@ plugs in a provider for the record types it can vouch for:
     register_work_link_provider("intelligence.nominal", nominals_on_my_operations)
 
 where the provider is `fn(user_id, object_type, object_ids) -> set of ids the user has
-a work link to`. Providers are additive. Until an app registers one, the scan uses the
-links it can see today (`default_links`): the user recorded the record, or belongs to
-its need-to-know group; alert reasons say so.
+a work link to`. A scan asks about thousands of users at once, so a provider that can
+answer for all of them in a few queries registers as a bulk provider instead:
+
+    register_bulk_work_link_provider("intelligence.nominal", members_of_my_groups)
+
+`fn(object_type, {user_id: object_ids}) -> {user_id: linked ids}`. Providers are
+additive. Until an app registers one, the scan uses the links it can see today
+(`default_links`): the user recorded the record, or belongs to its need-to-know group;
+alert reasons say so.
 
 Concern providers name records of cases that concern a user (their own misconduct case,
 an operation about their family): `fn(user_id) -> set of (object_type, object_id)`.
@@ -23,9 +29,11 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
 WorkLinkProvider = Callable[[int, str, Collection[str]], set[str]]
+BulkWorkLinkProvider = Callable[[str, Mapping[int, Collection[str]]], Mapping[int, set[str]]]
 ConcernProvider = Callable[[int], set[tuple[str, str]]]
 
 _WORK_LINKS: dict[str, list[WorkLinkProvider]] = {}
+_BULK_WORK_LINKS: dict[str, list[BulkWorkLinkProvider]] = {}
 _CONCERNS: list[ConcernProvider] = []
 
 DEFAULT_LINK_BASIS = "recorded it, or belongs to its need-to-know group"
@@ -37,6 +45,12 @@ def register_work_link_provider(object_type: str, provider: WorkLinkProvider) ->
         found.append(provider)
 
 
+def register_bulk_work_link_provider(object_type: str, provider: BulkWorkLinkProvider) -> None:
+    found = _BULK_WORK_LINKS.setdefault(object_type, [])
+    if provider not in found:
+        found.append(provider)
+
+
 def register_concern_provider(provider: ConcernProvider) -> None:
     if provider not in _CONCERNS:
         _CONCERNS.append(provider)
@@ -44,6 +58,10 @@ def register_concern_provider(provider: ConcernProvider) -> None:
 
 def providers_for(object_type: str) -> list[WorkLinkProvider]:
     return list(_WORK_LINKS.get(object_type, []))
+
+
+def bulk_providers_for(object_type: str) -> list[BulkWorkLinkProvider]:
+    return list(_BULK_WORK_LINKS.get(object_type, []))
 
 
 def concern_providers() -> list[ConcernProvider]:
@@ -104,4 +122,8 @@ def work_links(
     for provider in providers_for(object_type):
         for user, ids in wanted.items():
             linked[user] |= {str(i) for i in provider(user, object_type, ids)}
+    for bulk in bulk_providers_for(object_type):
+        for user, ids in bulk(object_type, wanted).items():
+            if user in linked:
+                linked[user] |= {str(i) for i in ids}
     return linked

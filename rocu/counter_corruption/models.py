@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from rocu.core.concurrency import RowVersionField
 from rocu.core.policy import PolicyFields
 
 
@@ -49,45 +50,6 @@ class Declaration(models.Model):
         return ", ".join(parts)
 
 
-class AlertStatus(models.TextChoices):
-    NEW = "new", "New"
-    ASSIGNED = "assigned", "Assigned"
-    ESCALATED = "escalated", "Escalated to a case"
-    DISMISSED = "dismissed", "Dismissed"
-
-
-class Alert(models.Model):
-    """One user's unusual day, with the score and reasons the anomaly engine gave."""
-
-    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, null=True, related_name="+")
-    day = models.DateField()
-    score = models.PositiveIntegerField()
-    reasons = models.JSONField(default=list)
-    rules = models.JSONField(default=list)  # rule names, for filtering
-    rules_version = models.CharField(max_length=30)
-    first_seq = models.PositiveBigIntegerField()
-    last_seq = models.PositiveBigIntegerField()
-    status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.NEW)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    case = models.ForeignKey("Case", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
-    triage_note = models.CharField(max_length=500, blank=True)
-    raised_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    policy = PolicyFields(region="region")
-
-    class Meta:
-        ordering = ["-day", "-score", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["subject", "day"], name="cc_alert_once_per_user_day")]
-        indexes = [models.Index(fields=["region", "status"], name="cc_alert_region_status")]
-
-    def __str__(self) -> str:
-        return f"Alert #{self.pk}"
-
-
 class CorruptionCategory(models.TextChoices):
     """DOMAIN.md's categories of corruption intelligence."""
 
@@ -103,6 +65,66 @@ class CorruptionCategory(models.TextChoices):
     VULNERABILITY = "vulnerability", "Vulnerability to corruption"
     CRIME = "crime", "Committing or assisting crime"
     OTHER = "other", "Other"
+
+
+class AlertStatus(models.TextChoices):
+    NEW = "new", "New"
+    ASSIGNED = "assigned", "Assigned"
+    ESCALATED = "escalated", "Escalated to a case"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_ALERT_STATUSES = (AlertStatus.NEW, AlertStatus.ASSIGNED)
+
+
+class AlertOutcome(models.TextChoices):
+    """How triage closed an alert without opening a case (a case has its own outcomes)."""
+
+    NO_FURTHER_ACTION = "no_further_action", "No further action: the access was for work"
+    ADVICE = "advice", "Words of advice given"
+    REFERRED = "referred", "Referred to professional standards"
+
+
+class Alert(models.Model):
+    """One user's unusual day, with the score and reasons the anomaly engine gave."""
+
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, null=True, related_name="+")
+    day = models.DateField()
+    score = models.PositiveIntegerField()
+    reasons = models.JSONField(default=list)
+    rules = models.JSONField(default=list)  # rule names, for filtering
+    rules_version = models.CharField(max_length=30)
+    rules_fingerprint = models.CharField(max_length=12, blank=True)
+    first_seq = models.PositiveBigIntegerField()
+    last_seq = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    case = models.ForeignKey("Case", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
+    triage_note = models.CharField(max_length=500, blank=True)
+    # Set when triage closes the alert: DOMAIN.md's category of corruption intelligence
+    # the access was judged under, and what was done.
+    category = models.CharField(max_length=30, choices=CorruptionCategory.choices, blank=True)
+    outcome = models.CharField(max_length=20, choices=AlertOutcome.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    row_version = RowVersionField()
+
+    policy = PolicyFields(region="region")
+
+    class Meta:
+        ordering = ["-day", "-score", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["subject", "day"], name="cc_alert_once_per_user_day")]
+        indexes = [models.Index(fields=["region", "status"], name="cc_alert_region_status")]
+
+    def __str__(self) -> str:
+        return f"Alert #{self.pk}"
 
 
 class CaseStatus(models.TextChoices):
@@ -186,6 +208,8 @@ class ScanState(models.Model):
     last_scan_at = models.DateTimeField(null=True, blank=True)
     last_full_scan_at = models.DateTimeField(null=True, blank=True)
     rules_version = models.CharField(max_length=30, blank=True)
+    rules_fingerprint = models.CharField(max_length=12, blank=True)
+    rules_full_scan_fingerprint = models.CharField(max_length=12, blank=True)
 
     def __str__(self) -> str:
         return f"scanned to #{self.last_seq}"

@@ -3,6 +3,8 @@
 The scan remembers the last audit sequence number it read (ScanState) and each user's
 daily counts (ActorDay), so a scan of one day's new events judges that day against
 weeks of earlier days without re-reading them. `full=True` starts again from event 1.
+The thresholds come from the rules file in force (rules.py); each alert and each scan
+records the version and fingerprint of the rules it ran under.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ from rocu.audit.models import AuditEvent, Category
 from rocu.audit.services import audit_record
 from rocu.counter_corruption import links as work
 from rocu.counter_corruption.models import ActorDay, Alert, AlertStatus, Case, Declaration, ScanState
+from rocu.counter_corruption.rules import RulesInForce, rules_in_force
 from rocu.engines import anomalies
 from rocu.engines.anomalies import DayFeatures, Fact, SubjectKeys
 from rocu.records.registry import personal_object_types, retained_model
 
 EPOCH = dt.date(1970, 1, 1)
 CHUNK = 20_000
-RULES = anomalies.DEFAULT_RULES
 DAY_FIELDS = [
     "events",
     "viewed",
@@ -197,6 +199,10 @@ class ScanResult:
     alerts_updated: int = 0
     last_seq: int = 0
     full: bool = False
+    rules: str = ""
+    # The rules changed since the last full scan: days counted before the change keep
+    # the old out-of-hours window until a full scan recounts them.
+    rules_changed_since_full_scan: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -212,7 +218,7 @@ def _reason_json(reason: anomalies.Reason, basis: str) -> dict[str, Any]:
     return {"rule": reason.rule, "score": reason.score, "text": text, "records": [list(r) for r in reason.records]}
 
 
-def _save_alerts(found: list[anomalies.Alert], result: ScanResult) -> None:
+def _save_alerts(found: list[anomalies.Alert], result: ScanResult, in_force: RulesInForce) -> None:
     if not found:
         return
     regions = dict(User.objects.filter(pk__in={a.actor for a in found}).values_list("pk", "region_id"))
@@ -227,6 +233,7 @@ def _save_alerts(found: list[anomalies.Alert], result: ScanResult) -> None:
             "reasons": reasons,
             "rules": sorted({r.rule for r in a.reasons}),
             "rules_version": a.version,
+            "rules_fingerprint": in_force.fingerprint,
             "first_seq": a.first_seq,
             "last_seq": a.last_seq,
         }
@@ -235,7 +242,9 @@ def _save_alerts(found: list[anomalies.Alert], result: ScanResult) -> None:
             Alert.objects.create(subject_id=a.actor, region_id=regions[a.actor], day=day, raised_at=now, **values)
             result.alerts_raised += 1
         elif existing.status in (AlertStatus.NEW, AlertStatus.ASSIGNED) and (
-            existing.score != a.score or existing.reasons != reasons
+            existing.score != a.score
+            or existing.reasons != reasons
+            or (existing.rules_version, existing.rules_fingerprint) != (a.version, in_force.fingerprint)
         ):
             Alert.objects.filter(pk=existing.pk).update(updated_at=now, **values)
             result.alerts_updated += 1
@@ -245,9 +254,16 @@ def anomaly_scan(
     *, actor: Any = None, full: bool = False, progress: Progress | None = None, actor_username: str = ""
 ) -> ScanResult:
     """Read the audit trail from where the last scan stopped (or from the start), raise alerts."""
-    result = ScanResult(full=full)
+    in_force = rules_in_force()
+    rules = in_force.rules
+    result = ScanResult(full=full, rules=in_force.label)
     with transaction.atomic():
         state, _ = ScanState.objects.select_for_update().get_or_create(pk=1)
+        result.rules_changed_since_full_scan = (
+            not full
+            and bool(state.rules_full_scan_fingerprint)
+            and state.rules_full_scan_fingerprint != in_force.fingerprint
+        )
         if full:
             ActorDay.objects.all().delete()
             start = 0
@@ -265,17 +281,19 @@ def anomaly_scan(
                 break
             cursor = rows[-1][0]
             facts = [f for f in map(to_fact, rows) if f is not None]
-            anomalies.aggregate(facts, build_context(facts), RULES, into=days)
+            anomalies.aggregate(facts, build_context(facts), rules, into=days)
             result.events += len(rows)
             if progress:
                 progress(cursor - start, total, f"Read {result.events} audit events")
         touched = list(days)
-        _merge_and_judge(days, touched, result)
+        _merge_and_judge(days, touched, result, in_force)
         state.last_seq = end
         state.last_scan_at = timezone.now()
         if full:
             state.last_full_scan_at = state.last_scan_at
-        state.rules_version = RULES.version
+            state.rules_full_scan_fingerprint = in_force.fingerprint
+        state.rules_version = rules.version
+        state.rules_fingerprint = in_force.fingerprint
         state.save()
         result.last_seq = end
         audit_record(
@@ -291,19 +309,25 @@ def anomaly_scan(
                 "raised": result.alerts_raised,
                 "updated": result.alerts_updated,
                 "full": full,
-                "rules": RULES.version,
+                "rules": rules.version,
+                "rules_fingerprint": in_force.fingerprint,
+                "rules_file": str(in_force.path.name),
             },
         )
     return result
 
 
 def _merge_and_judge(
-    days: dict[tuple[int, int], DayFeatures], touched: list[tuple[int, int]], result: ScanResult
+    days: dict[tuple[int, int], DayFeatures],
+    touched: list[tuple[int, int]],
+    result: ScanResult,
+    in_force: RulesInForce,
 ) -> None:
     if not touched:
         return
+    rules = in_force.rules
     actors = {a for a, _ in touched}
-    lo = min(d for _, d in touched) - RULES.baseline_days
+    lo = min(d for _, d in touched) - rules.baseline_days
     hi = max(d for _, d in touched)
     # Earlier days are only counts (cheap tuples); the touched days are rows to update.
     counts = ("events", "viewed", "exported", "out_of_hours", "empty_searches")
@@ -325,7 +349,7 @@ def _merge_and_judge(
                 merged = _stored(row)
                 merged.merge(days[key])
                 days[key] = merged
-    found = anomalies.evaluate(days, history=history, only=touched, rules=RULES)
+    found = anomalies.evaluate(days, history=history, only=touched, rules=rules)
     result.user_days = len(touched)
     new_rows: list[ActorDay] = []
     changed: list[ActorDay] = []
@@ -352,4 +376,4 @@ def _merge_and_judge(
             changed.append(existing)
     ActorDay.objects.bulk_create(new_rows, batch_size=1000)
     ActorDay.objects.bulk_update(changed, DAY_FIELDS, batch_size=1000)
-    _save_alerts(found, result)
+    _save_alerts(found, result, in_force)

@@ -1,5 +1,8 @@
 """Counter-corruption writes: declarations, alert triage, casework, the senior grant.
 
+Triage (assign, close, reopen, escalate) moves an alert's `row_version` on, so a client
+working from a stale copy gets a conflict showing both versions, not a silent overwrite.
+
 Every write is audited in its own transaction. Nobody may act on an alert or case
 about themselves: the selectors hide them, and the services refuse them as missing.
 """
@@ -15,11 +18,14 @@ from rocu.accounts.models import User
 from rocu.audit.models import Category
 from rocu.audit.services import audit_record
 from rocu.core import policy
+from rocu.core.concurrency import ConflictRow, EditConflict
 from rocu.core.errors import Conflict, NotFound, ValidationFailed
 from rocu.core.policy import Role
 from rocu.counter_corruption import selectors
 from rocu.counter_corruption.models import (
+    OPEN_ALERT_STATUSES,
     Alert,
+    AlertOutcome,
     AlertStatus,
     Case,
     CaseNote,
@@ -101,18 +107,58 @@ def _team_member(actor: Any, username_or_user: Any) -> User | None:
     return user
 
 
-def _alert_for_update(actor: Any, alert: Alert) -> Alert:
+def _triage_view(alert: Alert) -> dict[str, str]:
+    """The triage fields as a person reads them, for showing two versions side by side."""
+    return {
+        "Status": alert.get_status_display(),
+        "Assigned to": alert.assigned_to.username if alert.assigned_to_id and alert.assigned_to else "",
+        "Category": alert.get_category_display() if alert.category else "",
+        "Outcome": alert.get_outcome_display() if alert.outcome else "",
+        "Triage note": alert.triage_note,
+    }
+
+
+def _alert_for_update(
+    actor: Any, alert: Alert, expected_version: int | None = None, attempted: dict[str, str] | None = None
+) -> Alert:
+    """The alert, locked; refused as missing if the actor may not work on it.
+
+    `expected_version` is the alert's `row_version` as the caller saw it (the API
+    requires it; the pages rely on the status checks). A stale one is an EditConflict
+    showing the alert as saved beside what the caller tried (`attempted`, by label),
+    and nothing is written.
+    """
     policy.require(actor, CC_CASEWORK)
-    return policy.get_visible(
+    locked = policy.get_visible(
         actor, selectors.alerts_visible(user=actor).select_for_update(of=("self",)), CC_CASEWORK, pk=alert.pk
     )
+    if expected_version is not None and int(expected_version) != locked.row_version:
+        theirs = _triage_view(locked)
+        yours = {**theirs, **(attempted or {})}
+        raise EditConflict(
+            current_version=locked.row_version,
+            rows=[ConflictRow(label, theirs[label], yours[label]) for label in theirs],
+            what=f"alert {locked.pk}",
+        )
+    return locked
+
+
+def _still_open(alert: Alert) -> None:
+    if alert.status not in OPEN_ALERT_STATUSES:
+        raise Conflict(f"This alert has already been dealt with ({alert.get_status_display().lower()}).")
+
+
+def _save_triage(alert: Alert, fields: list[str]) -> None:
+    alert.updated_at = timezone.now()
+    alert.row_version += 1
+    alert.save(update_fields=[*fields, "updated_at", "row_version"])
 
 
 @transaction.atomic
-def alert_assign(*, actor: Any, alert: Alert, assignee: Any) -> Alert:
-    locked = _alert_for_update(actor, alert)
-    if locked.status in (AlertStatus.DISMISSED, AlertStatus.ESCALATED):
-        raise Conflict("This alert has already been dealt with.")
+def alert_assign(*, actor: Any, alert: Alert, assignee: Any, expected_version: int | None = None) -> Alert:
+    attempted = {"Status": AlertStatus.ASSIGNED.label, "Assigned to": str(getattr(assignee, "username", assignee))}
+    locked = _alert_for_update(actor, alert, expected_version, attempted)
+    _still_open(locked)
     member = _team_member(actor, assignee)
     if member is None:
         raise ValidationFailed("Choose who should look at it.", field="assigned_to")
@@ -120,8 +166,7 @@ def alert_assign(*, actor: Any, alert: Alert, assignee: Any) -> Alert:
         raise ValidationFailed("Nobody may look into an alert about themselves.", field="assigned_to")
     locked.assigned_to = member
     locked.status = AlertStatus.ASSIGNED
-    locked.updated_at = timezone.now()
-    locked.save(update_fields=["assigned_to", "status", "updated_at"])
+    _save_triage(locked, ["assigned_to", "status"])
     audit_record(
         actor=actor,
         category=Category.ALTERATION,
@@ -133,27 +178,85 @@ def alert_assign(*, actor: Any, alert: Alert, assignee: Any) -> Alert:
 
 
 @transaction.atomic
-def alert_dismiss(*, actor: Any, alert: Alert, note: str) -> Alert:
-    locked = _alert_for_update(actor, alert)
-    if locked.status in (AlertStatus.DISMISSED, AlertStatus.ESCALATED):
-        raise Conflict("This alert has already been dealt with.")
+def alert_close(
+    *,
+    actor: Any,
+    alert: Alert,
+    category: str,
+    outcome: str,
+    note: str,
+    expected_version: int | None = None,
+) -> Alert:
+    """Close an alert without a case: the corruption category it was judged under, what was done, why."""
+    attempted = {
+        "Status": AlertStatus.CLOSED.label,
+        "Category": str(dict(CorruptionCategory.choices).get(category, category)),
+        "Outcome": str(dict(AlertOutcome.choices).get(outcome, outcome)),
+        "Triage note": str(note or "").strip(),
+    }
+    locked = _alert_for_update(actor, alert, expected_version, attempted)
+    _still_open(locked)
+    if category not in CorruptionCategory.values:
+        raise ValidationFailed("Choose the category of corruption intelligence.", field="category")
+    if outcome not in AlertOutcome.values:
+        raise ValidationFailed("Choose the outcome.", field="outcome")
     note = (note or "").strip()
     if not note:
-        raise ValidationFailed("Say why the alert needs no further action.", field="note")
-    locked.status = AlertStatus.DISMISSED
-    locked.triage_note = note[:500]
-    locked.updated_at = timezone.now()
-    locked.save(update_fields=["status", "triage_note", "updated_at"])
-    audit_record(actor=actor, category=Category.ALTERATION, action="counter_corruption.alert.dismiss", obj=locked)
+        raise ValidationFailed("Say why the alert can be closed.", field="note")
+    if len(note) > 500:
+        raise ValidationFailed("Keep the note under 500 characters.", field="note")
+    locked.status = AlertStatus.CLOSED
+    locked.category = category
+    locked.outcome = outcome
+    locked.triage_note = note
+    locked.closed_at = timezone.now()
+    locked.closed_by = actor
+    _save_triage(locked, ["status", "category", "outcome", "triage_note", "closed_at", "closed_by"])
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="counter_corruption.alert.close",
+        obj=locked,
+        detail={"category": category, "outcome": outcome},
+    )
     return locked
 
 
 @transaction.atomic
-def case_open(*, actor: Any, alert: Alert, title: str, note: str = "") -> Case:
+def alert_reopen(*, actor: Any, alert: Alert, note: str, expected_version: int | None = None) -> Alert:
+    """Take a closed alert back into triage (an alert escalated to a case stays with the case)."""
+    attempted = {"Status": "Reopened", "Category": "", "Outcome": "", "Triage note": str(note or "").strip()}
+    locked = _alert_for_update(actor, alert, expected_version, attempted)
+    if locked.status != AlertStatus.CLOSED:
+        raise Conflict("Only a closed alert can be reopened.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed("Say why the alert is being reopened.", field="note")
+    if len(note) > 500:
+        raise ValidationFailed("Keep the note under 500 characters.", field="note")
+    before = {"category": locked.category, "outcome": locked.outcome}
+    locked.status = AlertStatus.ASSIGNED if locked.assigned_to_id else AlertStatus.NEW
+    locked.category = locked.outcome = ""
+    locked.triage_note = note
+    locked.closed_at = None
+    locked.closed_by = None
+    _save_triage(locked, ["status", "category", "outcome", "triage_note", "closed_at", "closed_by"])
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="counter_corruption.alert.reopen",
+        obj=locked,
+        detail={"was": before},
+    )
+    return locked
+
+
+@transaction.atomic
+def case_open(*, actor: Any, alert: Alert, title: str, note: str = "", expected_version: int | None = None) -> Case:
     """Escalate an alert into a case about the same person (or join their open case)."""
-    locked = _alert_for_update(actor, alert)
-    if locked.status in (AlertStatus.DISMISSED, AlertStatus.ESCALATED):
-        raise Conflict("This alert has already been dealt with.")
+    attempted = {"Status": AlertStatus.ESCALATED.label}
+    locked = _alert_for_update(actor, alert, expected_version, attempted)
+    _still_open(locked)
     title = (title or "").strip()
     if not title:
         raise ValidationFailed("Give the case a title.", field="title")
@@ -178,8 +281,7 @@ def case_open(*, actor: Any, alert: Alert, title: str, note: str = "") -> Case:
         CaseNote.objects.create(case=case, author=actor, text=note.strip()[:4000])
     locked.case = case
     locked.status = AlertStatus.ESCALATED
-    locked.updated_at = timezone.now()
-    locked.save(update_fields=["case", "status", "updated_at"])
+    _save_triage(locked, ["case", "status"])
     audit_record(
         actor=actor,
         category=Category.ALTERATION,

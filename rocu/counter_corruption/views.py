@@ -16,20 +16,22 @@ from rocu.core.jobs import job_enqueue
 from rocu.core.web import apply_service_error, paginate, perm_required, signed_in_user
 from rocu.counter_corruption import selectors, services
 from rocu.counter_corruption.forms import (
+    AlertCloseForm,
     AlertFilterForm,
+    AlertReopenForm,
     AssignForm,
     CaseFilterForm,
     CloseForm,
     DeclarationForm,
-    DismissForm,
     EscalateForm,
     NoteForm,
     RegisterFilterForm,
     ScanForm,
     TeamFilterForm,
 )
-from rocu.counter_corruption.models import AlertStatus, CaseStatus, ScanState
+from rocu.counter_corruption.models import OPEN_ALERT_STATUSES, AlertStatus, CaseStatus, ScanState
 from rocu.counter_corruption.permissions import CC_CASEWORK, CC_REGISTER, CC_SCAN, CC_VIEW, DECLARE
+from rocu.counter_corruption.rules import rules_in_force
 from rocu.counter_corruption.tasks import anomaly_scan_task
 
 
@@ -60,6 +62,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
             "page": page,
             "count": page.paginator.count,
             "state": ScanState.objects.filter(pk=1).first(),
+            "rules_in_force": rules_in_force(),
             "can_scan": policy.has_perm(user, CC_SCAN),
             "is_senior": selectors.is_senior(user),
         },
@@ -74,14 +77,16 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     team = _team(user)
     assign_form = AssignForm(request.POST if action == "assign" else None, team=team)
-    dismiss_form = DismissForm(request.POST if action == "dismiss" else None)
+    close_form = AlertCloseForm(request.POST if action == "close" else None)
+    reopen_form = AlertReopenForm(request.POST if action == "reopen" else None)
     escalate_form = EscalateForm(
         request.POST if action == "escalate" else None,
         initial={"title": f"Access by {found.subject.display_name}"},
     )
     if request.method == "POST":
         policy.require(user, CC_CASEWORK)
-        form = {"assign": assign_form, "dismiss": dismiss_form, "escalate": escalate_form}.get(action)
+        by_action = {"assign": assign_form, "close": close_form, "reopen": reopen_form, "escalate": escalate_form}
+        form = by_action.get(action)
         if form is None:
             messages.error(request, "Choose what to do with the alert.")
             return redirect("counter_corruption:alert", pk=found.pk)
@@ -90,9 +95,12 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
                 if action == "assign":
                     services.alert_assign(actor=user, alert=found, assignee=form.cleaned_data["assigned_to"])
                     messages.success(request, "Alert assigned.")
-                elif action == "dismiss":
-                    services.alert_dismiss(actor=user, alert=found, note=form.cleaned_data["note"])
-                    messages.success(request, "Alert closed with no further action.")
+                elif action == "close":
+                    services.alert_close(actor=user, alert=found, **form.cleaned_data)
+                    messages.success(request, "Alert closed.")
+                elif action == "reopen":
+                    services.alert_reopen(actor=user, alert=found, note=form.cleaned_data["note"])
+                    messages.success(request, "Alert reopened for triage.")
                 else:
                     case = services.case_open(actor=user, alert=found, **form.cleaned_data)
                     messages.success(request, f"Alert escalated to case {case.reference}.")
@@ -107,9 +115,11 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "alert": found,
             "assign_form": assign_form,
-            "dismiss_form": dismiss_form,
+            "close_form": close_form,
+            "reopen_form": reopen_form,
             "escalate_form": escalate_form,
-            "can_work": policy.has_perm(user, CC_CASEWORK) and found.status in (AlertStatus.NEW, AlertStatus.ASSIGNED),
+            "can_work": policy.has_perm(user, CC_CASEWORK) and found.status in OPEN_ALERT_STATUSES,
+            "can_reopen": policy.has_perm(user, CC_CASEWORK) and found.status == AlertStatus.CLOSED,
         },
     )
 

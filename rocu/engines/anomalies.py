@@ -12,9 +12,11 @@ can see why it was raised; every rule set carries a version.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
 RULES_VERSION = "anomalies-v1"
@@ -90,6 +92,143 @@ class Rules:
 
 
 DEFAULT_RULES = Rules()
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be trusted: the message names the table and key at fault."""
+
+
+# Where each threshold lives in a rules file (TOML/JSON): (table, key) -> Rules field.
+# Tables keep related thresholds together; "" is the top level.
+RULES_LAYOUT: dict[tuple[str, str], str] = {
+    ("", "alert_score"): "alert_score",
+    ("baseline", "days"): "baseline_days",
+    ("baseline", "min_days"): "baseline_min_days",
+    ("out_of_hours", "day_starts"): "day_starts",
+    ("out_of_hours", "day_ends"): "day_ends",
+    ("out_of_hours", "weekend"): "weekend_is_out_of_hours",
+    ("out_of_hours", "floor"): "out_of_hours_floor",
+    ("out_of_hours", "factor"): "out_of_hours_factor",
+    ("out_of_hours", "score"): "out_of_hours_score",
+    ("bulk_view", "floor"): "bulk_view_floor",
+    ("bulk_view", "factor"): "bulk_view_factor",
+    ("bulk_view", "score"): "bulk_view_score",
+    ("bulk_export", "floor"): "bulk_export_floor",
+    ("bulk_export", "factor"): "bulk_export_factor",
+    ("bulk_export", "score"): "bulk_export_score",
+    ("fishing", "floor"): "fishing_floor",
+    ("fishing", "factor"): "fishing_factor",
+    ("fishing", "score"): "fishing_score",
+    ("no_work_link", "per_record"): "no_link_per_record",
+    ("no_work_link", "cap"): "no_link_cap",
+    ("association_match", "surname_and_address"): "match_surname_and_address",
+    ("association_match", "address"): "match_address",
+    ("association_match", "full_name"): "match_full_name",
+    ("association_match", "own_surname"): "match_own_surname",
+    ("concerns_self", "score"): "concerns_self",
+    ("reasons", "max_records"): "max_reason_records",
+}
+
+# Inclusive bounds for whole-number thresholds; factors are checked apart (a real > 1).
+_INT_BOUNDS: dict[str, tuple[int, int]] = {
+    "alert_score": (1, 10_000),
+    "baseline_days": (1, 366),
+    "baseline_min_days": (1, 366),
+    "day_starts": (0, 23),
+    "day_ends": (1, 24),
+    "max_reason_records": (1, 1000),
+}
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,29}$")
+
+
+def _name(table: str, key: str) -> str:
+    return f"{table}.{key}" if table else key
+
+
+def rules_from_mapping(data: Mapping[str, object]) -> Rules:
+    """Rules from a parsed rules file; every threshold must be named, nothing else may be.
+
+    A file that leaves a threshold out, misspells one, or gives a value out of range is
+    refused with a message naming the key: a scan must never run on rules that differ
+    from what the file appears to say.
+    """
+    if not isinstance(data, Mapping):
+        raise RulesError("the rules file is not a table of settings")
+    version = data.get("version")
+    if not isinstance(version, str) or not _VERSION.match(version):
+        raise RulesError(
+            "version: give the rules a version of 1 to 30 letters, digits, '.', '_' or '-' "
+            "(bump it on every change; each alert records it)"
+        )
+    tables = {t for t, _ in RULES_LAYOUT if t}
+    known_top = {"version"} | tables | {k for t, k in RULES_LAYOUT if not t}
+    unknown = sorted(k for k in data if k not in known_top)
+    if unknown:
+        raise RulesError(f"unknown setting(s): {', '.join(unknown)}")
+    for table in sorted(tables):
+        section = data.get(table)
+        if not isinstance(section, Mapping):
+            raise RulesError(f"[{table}]: the table is missing")
+        wanted = {k for t, k in RULES_LAYOUT if t == table}
+        extra = sorted(k for k in section if k not in wanted)
+        if extra:
+            raise RulesError(f"[{table}]: unknown setting(s): {', '.join(extra)}")
+    values: dict[str, object] = {"version": version}
+    for (table, key), attr in RULES_LAYOUT.items():
+        section = data if not table else data[table]
+        assert isinstance(section, Mapping)
+        name = _name(table, key)
+        if key not in section:
+            raise RulesError(f"{name}: missing")
+        value = section[key]
+        default = getattr(DEFAULT_RULES, attr)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise RulesError(f"{name}: must be true or false")
+        elif isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 1.0 < float(value) <= 1000.0:
+                raise RulesError(f"{name}: must be a number above 1 (a multiple of the user's usual day)")
+            value = float(value)
+        else:
+            low, high = _INT_BOUNDS.get(attr, (0, 1_000_000))
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise RulesError(f"{name}: must be a whole number from {low} to {high}")
+        values[attr] = value
+    rules = Rules(**values)  # type: ignore[arg-type]
+    if rules.day_starts >= rules.day_ends:
+        raise RulesError("out_of_hours: day_starts must be before day_ends")
+    if rules.baseline_min_days > rules.baseline_days:
+        raise RulesError("baseline: min_days cannot be more than days")
+    for name, floor in (
+        ("bulk_view", rules.bulk_view_floor),
+        ("bulk_export", rules.bulk_export_floor),
+        ("out_of_hours", rules.out_of_hours_floor),
+        ("fishing", rules.fishing_floor),
+    ):
+        if floor < 1:
+            raise RulesError(f"{name}.floor: must be at least 1 (0 would judge every day)")
+    return rules
+
+
+def rules_fingerprint(rules: Rules) -> str:
+    """A short digest of the thresholds themselves (not the version label).
+
+    Two files with the same version but different thresholds get different
+    fingerprints, so an edit made without bumping the version still shows on the alerts.
+    """
+    values = {k: v for k, v in asdict(rules).items() if k != "version"}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def rules_as_mapping(rules: Rules) -> dict[str, object]:
+    """The inverse of `rules_from_mapping`: the nested layout of a rules file."""
+    out: dict[str, object] = {"version": rules.version}
+    for (table, key), attr in RULES_LAYOUT.items():
+        target = out if not table else out.setdefault(table, {})
+        assert isinstance(target, dict)
+        target[key] = getattr(rules, attr)
+    return out
+
 
 # Feature positions in a day's counter list (kept as a list for speed in the hot loop).
 EVENTS, VIEWED, EXPORTED, OUT_OF_HOURS, EMPTY_SEARCHES = range(5)

@@ -8,6 +8,7 @@ from django import forms
 
 from rocu.accounts.forms import GovukMixin
 from rocu.accounts.models import Force, Region, UnitType, User
+from rocu.core.concurrency import RowVersionFormMixin
 from rocu.governance.models import (
     AccountableSubject,
     CounterCorruptionMeasureKind,
@@ -106,7 +107,7 @@ class ReportConfirmForm(InspectionForm):
         self.fields["response_force"].queryset = forces  # type: ignore[attr-defined]
 
 
-class ProgressForm(GovukMixin, forms.Form):
+class ProgressForm(GovukMixin, RowVersionFormMixin):
     progress = forms.ChoiceField(
         choices=[c for c in ProgressStatus.choices if c[0] != ProgressStatus.COMPLETE], label="Progress status"
     )
@@ -114,7 +115,7 @@ class ProgressForm(GovukMixin, forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OutcomeForm(GovukMixin, forms.Form):
+class OutcomeForm(GovukMixin, RowVersionFormMixin):
     outcome = forms.ChoiceField(choices=Outcome.choices, label="Outcome assessment")
     effective_date = forms.DateField(required=False, widget=DATE, help_text="Leave empty for today")
     note = forms.CharField(

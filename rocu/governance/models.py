@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from rocu.accounts.models import UnitType
+from rocu.core.concurrency import RowVersionField
 from rocu.core.policy import PolicyFields
 from rocu.engines import deadlines
 from rocu.engines import report_structure as rs
@@ -128,6 +129,9 @@ class RecommendationTracking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Moved on by every change to the tracking row, so a progress or outcome update
+    # made from a stale page is a conflict showing both versions, never an overwrite.
+    row_version = RowVersionField()
 
     policy = PolicyFields(region="region", owner="owner")
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +24,7 @@ from rocu.accounts.models import Force, Region, UnitType, User
 from rocu.audit.models import Category
 from rocu.audit.services import audit_record
 from rocu.core import policy
+from rocu.core.concurrency import ConflictRow, EditConflict, save_if_unchanged
 from rocu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from rocu.engines import report_structure
 from rocu.governance import files
@@ -465,6 +467,7 @@ def tracking_assign(
         changed.append("due_date")
     if changed:
         t.save(update_fields=changed)
+        _bump(t)
         audit_record(
             actor=actor,
             category=Category.ALTERATION,
@@ -483,13 +486,59 @@ def _effective(value: Any) -> dt.date:
     return date
 
 
+def _stale(t: RecommendationTracking, expected_version: int | None, attempted: dict[str, str]) -> None:
+    """Refuse an update made from an older version of the tracking row, showing both.
+
+    Called after the lock and the permission check, before anything is written.
+    """
+    if expected_version is not None and int(expected_version) == t.row_version:
+        return
+    theirs = {
+        "Progress status": f"{t.get_progress_display()} since {t.progress_since:%d %b %Y}",
+        "Outcome assessment": f"{t.get_outcome_display()} since {t.outcome_since:%d %b %Y}",
+        "Closure requested": f"{t.closure_requested_at:%d %b %Y}" if t.closure_requested_at else "No",
+    }
+    latest = t.changes.select_related("changed_by").first()
+    theirs["Last change"] = (
+        f"{latest.get_what_display()} by {latest.changed_by.display_name}: {latest.note}".rstrip(": ") if latest else ""
+    )
+    yours = {**theirs, "Last change": "", **attempted}
+    raise EditConflict(
+        current_version=t.row_version,
+        rows=[ConflictRow(label, theirs[label], yours[label]) for label in theirs],
+        what=f"{t.finding.reference} ({t.region})",
+    )
+
+
+def _bump(t: RecommendationTracking) -> None:
+    """Move the row's version on after a change an open page did not see."""
+    RecommendationTracking.objects.filter(pk=t.pk).update(row_version=F("row_version") + 1)
+    t.row_version += 1
+
+
 @transaction.atomic
 def tracking_progress(
-    *, actor: Any, tracking: RecommendationTracking, progress: str, effective_date: Any = None, note: str = ""
+    *,
+    actor: Any,
+    tracking: RecommendationTracking,
+    progress: str,
+    expected_version: int | None,
+    effective_date: Any = None,
+    note: str = "",
 ) -> RecommendationTracking:
-    """Move between awaiting review and being progressed; completion goes through closure."""
+    """Move between awaiting review and being progressed; completion goes through closure.
+
+    `expected_version` is the tracking row's `row_version` when the page was drawn: if
+    someone changed it since, nothing is written and both versions are shown.
+    """
     t = _lock(tracking)
     _require_act(actor, t)
+    progress = _choice(progress, ProgressStatus, "progress")
+    _stale(
+        t,
+        expected_version,
+        {"Progress status": f"{ProgressStatus(progress).label} from {_effective(effective_date):%d %b %Y}"},
+    )
     progress = _choice(progress, ProgressStatus, "progress")
     if progress == ProgressStatus.COMPLETE:
         raise ValidationFailed(
@@ -513,7 +562,7 @@ def tracking_progress(
         note=_text(note, "note", required=False),
     )
     t.progress, t.progress_since = progress, effective
-    t.save(update_fields=["progress", "progress_since"])
+    save_if_unchanged(t, expected_version=t.row_version, fields=["progress", "progress_since"])
     audit_record(
         actor=actor,
         category=Category.ALTERATION,
@@ -527,12 +576,26 @@ def tracking_progress(
 
 @transaction.atomic
 def tracking_outcome(
-    *, actor: Any, tracking: RecommendationTracking, outcome: str, effective_date: Any = None, note: str = ""
+    *,
+    actor: Any,
+    tracking: RecommendationTracking,
+    outcome: str,
+    expected_version: int | None,
+    effective_date: Any = None,
+    note: str = "",
 ) -> RecommendationTracking:
-    """The outcome is judged apart from progress: done is not the same as achieved."""
+    """The outcome is judged apart from progress: done is not the same as achieved.
+
+    Optimistically locked like `tracking_progress`.
+    """
     t = _lock(tracking)
     _require_act(actor, t)
     outcome = _choice(outcome, Outcome, "outcome")
+    _stale(
+        t,
+        expected_version,
+        {"Outcome assessment": f"{Outcome(outcome).label} from {_effective(effective_date):%d %b %Y}"},
+    )
     if outcome == t.outcome:
         return t
     effective = _effective(effective_date)
@@ -546,7 +609,7 @@ def tracking_outcome(
         note=_text(note, "note", required=outcome != Outcome.NOT_ASSESSED),
     )
     t.outcome, t.outcome_since = outcome, effective
-    t.save(update_fields=["outcome", "outcome_since"])
+    save_if_unchanged(t, expected_version=t.row_version, fields=["outcome", "outcome_since"])
     audit_record(
         actor=actor,
         category=Category.ALTERATION,
@@ -572,6 +635,7 @@ def tracking_closure_request(*, actor: Any, tracking: RecommendationTracking, no
         raise ValidationFailed("Name an approver (someone other than the owner) first.", field="note")
     t.closure_requested_at, t.closure_requested_by = timezone.now(), actor
     t.save(update_fields=["closure_requested_at", "closure_requested_by"])
+    _bump(t)
     _change(t, actor, TrackingChange.What.CLOSURE_REQUESTED, "", "", note=_text(note, "note", required=False))
     audit_record(
         actor=actor,
@@ -604,6 +668,7 @@ def tracking_closure_decide(
     else:
         _change(t, actor, TrackingChange.What.CLOSURE_REJECTED, "", t.get_progress_display(), note=note)
     t.closure_requested_at, t.closure_requested_by = None, None
+    t.row_version += 1
     t.save()
     audit_record(
         actor=actor,

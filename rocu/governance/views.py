@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rocu.accounts.models import Region, User
 from rocu.core import policy
+from rocu.core.concurrency import EditConflict, rebased_form
 from rocu.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from rocu.core.web import apply_service_error, paginate, perm_required, signed_in_user
 from rocu.governance import permissions as p
@@ -307,7 +308,19 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 @perm_required(p.GOVERNANCE_VIEW)
 def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    t = selectors.tracking_get(user=user, pk=pk)
+    return _recommendation_page(request, user, selectors.tracking_get(user=user, pk=pk))
+
+
+def _recommendation_page(
+    request: HttpRequest,
+    user: Any,
+    t: RecommendationTracking,
+    *,
+    progress_form: Any = None,
+    outcome_form: Any = None,
+    conflict: EditConflict | None = None,
+) -> HttpResponse:
+    """The recommendation's page; after a stale update, with both versions and the re-drawn form."""
     may_act = services.may_act(user, t)
     may_manage = policy.has_perm(user, p.GOVERNANCE_MANAGE) and services.in_scope(user, t.region_id)
     may_decide = (
@@ -334,8 +347,10 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
             "may_act": may_act,
             "may_manage": may_manage,
             "may_decide": may_decide,
-            "progress_form": ProgressForm(initial={"progress": t.progress}),
-            "outcome_form": OutcomeForm(initial={"outcome": t.outcome}),
+            "progress_form": progress_form
+            or ProgressForm(initial={"progress": t.progress, "row_version": t.row_version}),
+            "outcome_form": outcome_form or OutcomeForm(initial={"outcome": t.outcome, "row_version": t.row_version}),
+            "conflict": conflict,
             "evidence_form": EvidenceForm(),
             "note_form": NoteForm(),
             "decision_form": DecisionForm(),
@@ -364,6 +379,31 @@ def _may_or_403(user: Any, t: RecommendationTracking, name: str) -> None:
         raise PermissionDenied("Only the recommendation's owner or a governance manager of its region can do that.")
 
 
+def _versioned_update(request: HttpRequest, user: Any, t: RecommendationTracking, name: str, back: str) -> HttpResponse:
+    """A progress or outcome update: from a stale page it shows both versions, writing nothing."""
+    form_class = ProgressForm if name == "progress" else OutcomeForm
+    form: Any = form_class(request.POST)
+    if not form.is_valid():
+        return _form_error(request, form, back)
+    data = dict(form.cleaned_data)
+    version = data.pop("row_version")
+    try:
+        if name == "progress":
+            services.tracking_progress(actor=user, tracking=t, expected_version=version, **data)
+        else:
+            services.tracking_outcome(actor=user, tracking=t, expected_version=version, **data)
+    except EditConflict as exc:
+        fresh = selectors.tracking_get(user=user, pk=t.pk)
+        rebased = rebased_form(form, exc)
+        forms = {"progress_form": rebased} if name == "progress" else {"outcome_form": rebased}
+        return _recommendation_page(request, user, fresh, conflict=exc, **forms)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Progress status recorded." if name == "progress" else "Outcome assessment recorded.")
+    return redirect(back)
+
+
 def _tracking_action(name: str) -> Callable[[HttpRequest, int], HttpResponse]:
     @perm_required(p.GOVERNANCE_VIEW)
     @require_POST
@@ -372,26 +412,9 @@ def _tracking_action(name: str) -> Callable[[HttpRequest, int], HttpResponse]:
         t = selectors.tracking_get(user=user, pk=pk)
         back = reverse("governance:recommendation", args=[t.pk])
         _may_or_403(user, t, name)
-        if name == "progress":
-            form: Any = ProgressForm(request.POST)
-            if not form.is_valid():
-                return _form_error(request, form, back)
-            return _act(
-                request,
-                back,
-                lambda: services.tracking_progress(actor=user, tracking=t, **form.cleaned_data),
-                "Progress status recorded.",
-            )
-        if name == "outcome":
-            form = OutcomeForm(request.POST)
-            if not form.is_valid():
-                return _form_error(request, form, back)
-            return _act(
-                request,
-                back,
-                lambda: services.tracking_outcome(actor=user, tracking=t, **form.cleaned_data),
-                "Outcome assessment recorded.",
-            )
+        if name in ("progress", "outcome"):
+            return _versioned_update(request, user, t, name, back)
+        form: Any
         if name == "evidence":
             form = EvidenceForm(request.POST, request.FILES)
             if not form.is_valid():

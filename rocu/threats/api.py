@@ -76,6 +76,7 @@ COMMON = [
     "scale_version",
     "assessed_on",
     "flags",
+    "row_version",
 ]
 
 
@@ -108,6 +109,13 @@ class SubjectWrite(serializers.Serializer[Any]):
     held_by = serializers.ChoiceField(choices=HeldBy.choices, required=False)
     holding_force = serializers.PrimaryKeyRelatedField(queryset=Force.objects.all(), required=False, allow_null=True)
     lro = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    row_version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="Required on a change: the row_version you read. If someone saved since, the answer is 409 "
+        "with both versions and nothing is written.",
+    )
 
 
 class ThreatWrite(SubjectWrite):
@@ -168,6 +176,12 @@ class AssessmentWrite(serializers.Serializer[Any]):
     organisational_position = serializers.IntegerField(default=3)
     opportunity = serializers.IntegerField(default=3)
     rationale = serializers.CharField(max_length=4000, allow_blank=True)
+    scored_from = serializers.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="The latest version of the subject's assessment you scored from (0 if there was none). "
+        "If someone has scored it since, the answer is 409 with both scores and nothing is recorded.",
+    )
 
 
 class ReviewWrite(serializers.Serializer[Any]):
@@ -239,6 +253,16 @@ def _write(serializer_class: type[serializers.Serializer[Any]], request: Request
     return dict(serializer.validated_data)
 
 
+def _change(serializer_class: type[serializers.Serializer[Any]], request: Request) -> tuple[int, dict[str, Any]]:
+    """A partial change and the row_version it was made from (which it must name)."""
+    serializer = serializer_class(data=request.data, partial=True)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    if "row_version" not in data:
+        raise ValidationError({"row_version": ["Send the row_version you read, so a later change is not overwritten."]})
+    return data.pop("row_version"), data
+
+
 THREAT_PARAMS = [
     OpenApiParameter("q", str, description="Search in name, area and reference"),
     OpenApiParameter("force", int, description="Only threats affecting this force"),
@@ -297,6 +321,7 @@ class ThreatViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyVi
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         policy.require(request.user, P.THREATS_MANAGE)
         data = _write(ThreatWrite, request)
+        data.pop("row_version", None)
         forces = data.pop("forces_affected", [])
         created = services.threat_create(
             actor=request.user, region=_region(request.user), forces_affected=forces, **data
@@ -307,11 +332,11 @@ class ThreatViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyVi
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         policy.require(request.user, P.THREATS_MANAGE)
         found = self.get_object()
-        serializer = ThreatWrite(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        version, data = _change(ThreatWrite, request)
         forces = data.pop("forces_affected", None)
-        updated = services.threat_update(actor=request.user, threat=found, forces_affected=forces, **data)
+        updated = services.threat_update(
+            actor=request.user, threat=found, expected_version=version, forces_affected=forces, **data
+        )
         return Response(ThreatSerializer(updated, context={"request": request}).data)
 
     @extend_schema(exclude=True)
@@ -382,6 +407,7 @@ class OCGViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyViewS
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         policy.require(request.user, P.THREATS_MANAGE)
         data = _write(OCGWrite, request)
+        data.pop("row_version", None)
         forces = data.pop("forces_affected", [])
         created = services.ocg_create(actor=request.user, region=_region(request.user), forces_affected=forces, **data)
         return Response(OCGSerializer(created, context={"request": request}).data, status=status.HTTP_201_CREATED)
@@ -390,11 +416,11 @@ class OCGViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyViewS
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         policy.require(request.user, P.THREATS_MANAGE)
         found = self.get_object()
-        serializer = OCGWrite(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        version, data = _change(OCGWrite, request)
         forces = data.pop("forces_affected", None)
-        updated = services.ocg_update(actor=request.user, ocg=found, forces_affected=forces, **data)
+        updated = services.ocg_update(
+            actor=request.user, ocg=found, expected_version=version, forces_affected=forces, **data
+        )
         return Response(OCGSerializer(updated, context={"request": request}).data)
 
     @extend_schema(exclude=True)
@@ -466,6 +492,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
                 opportunity=data["opportunity"],
                 rationale=data["rationale"],
             ),
+            scored_from=data["scored_from"],
         )
         return Response(AssessmentSerializer(created).data, status=status.HTTP_201_CREATED)
 

@@ -25,3 +25,14 @@ class ThreatsConfig(AppConfig):
         register_nav(NavEntry("Threats", "threats:picture", P.THREATS_VIEW, 20))
         register_nav(NavEntry("T&CG", "threats:meetings", P.TASKING_VIEW, 22))
         register_nav(NavEntry("Threat counts", "threats:aggregates", P.THREATS_AGGREGATE, 24))
+
+        try:
+            from rocu.counter_corruption.links import register_bulk_work_link_provider
+        except ImportError:  # counter-corruption monitoring is optional
+            pass
+        else:
+            from rocu.threats import links
+
+            for object_type in links.SUBJECT_TYPES:
+                register_bulk_work_link_provider(object_type, links.linked_subjects_bulk)
+            register_bulk_work_link_provider(links.NOMINAL_TYPE, links.linked_ocg_members_bulk)

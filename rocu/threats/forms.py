@@ -9,6 +9,7 @@ from django import forms
 from rocu.accounts.forms import GovukMixin
 from rocu.accounts.models import Force, NeedToKnowGroup, UnitType, User
 from rocu.core.classification import Classification
+from rocu.core.concurrency import RowVersionFormMixin
 from rocu.engines.scoring import Scale
 from rocu.threats.models import (
     ActionStatus,
@@ -51,7 +52,9 @@ class ThreatFilterForm(GovukMixin, forms.Form):
         self.fields["force"].queryset = Force.objects.filter(region_id=region_id).order_by("name")  # type: ignore[attr-defined]
 
 
-class SubjectForm(GovukMixin, forms.Form):
+class SubjectForm(GovukMixin, RowVersionFormMixin):
+    """A threat's or OCG's fields; on an edit it carries the row_version it was drawn from."""
+
     name = forms.CharField(max_length=200)
     area = forms.CharField(max_length=120, required=False)
     description = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -71,8 +74,12 @@ class SubjectForm(GovukMixin, forms.Form):
         queryset=User.objects.none(), required=False, empty_label="None yet", label="Lead responsible officer (LRO)"
     )
 
-    def __init__(self, *args: Any, region_id: Any = None, groups: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, region_id: Any = None, groups: Any = None, versioned: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not versioned:  # a new record has no version to be stale against
+            del self.fields["row_version"]
         forces = Force.objects.filter(region_id=region_id).order_by("name")
         people = User.objects.filter(region_id=region_id, is_active=True).order_by("last_name", "first_name")
         self.fields["forces_affected"].queryset = forces  # type: ignore[attr-defined]
@@ -134,6 +141,11 @@ class ScoreForm(GovukMixin, forms.Form):
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "govuk-select" if isinstance(field.widget, forms.Select) else "")
         self.fields["rationale"].widget.attrs["class"] = "govuk-textarea"
+        # The latest version the score is made from (0: the first score); a score made
+        # blind to a newer one is refused as a conflict.
+        self.fields["row_version"] = forms.IntegerField(
+            widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, label="Scored from version"
+        )
         self.dimension_keys = [d.key for d in scale.dimensions]
 
     def harm_fields(self) -> list[Any]:

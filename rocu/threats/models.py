@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from rocu.accounts.models import UnitType
 from rocu.core.classification import Classification
+from rocu.core.concurrency import RowVersionField
 from rocu.core.policy import PolicyFields
 from rocu.engines import tasking
 
@@ -136,6 +137,9 @@ class TaskingSubject(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Moved on by every edit of the fields people change on the edit page (and by T&CG
+    # decisions that change them), so a stale edit is a conflict, never an overwrite.
+    row_version = RowVersionField()
 
     policy = SUBJECT_POLICY
 

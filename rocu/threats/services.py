@@ -2,6 +2,11 @@
 
 After any change that can move a level or a flag, `subject_refresh` recomputes them
 through the engines, so the stored flags are never older than the last change.
+
+Edits are optimistically locked (rocu/core/concurrency.py): a threat or OCG edit
+carries the `row_version` it was made from; a new assessment names the latest version
+it was scored from; a review must find the assessment still awaiting review. A stale
+one is an EditConflict showing both versions, and nothing is written.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from rocu.audit.models import Category
 from rocu.audit.services import audit_record
 from rocu.core import policy
 from rocu.core.classification import Classification
+from rocu.core.concurrency import ConflictRow, EditConflict, bump_version, save_if_unchanged
 from rocu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from rocu.core.policy import Perm
 from rocu.engines import scoring, tasking
@@ -32,6 +38,7 @@ from rocu.threats.models import (
     ActionStatus,
     Assessment,
     AssessmentStatus,
+    Confidence,
     Decision,
     DecisionKind,
     HeldBy,
@@ -87,6 +94,8 @@ SUBJECT_FIELDS = (
     "owner",
     "lro",
 )
+# How the edit page names fields whose model names read badly in a conflict table.
+FIELD_LABELS = {"Lro": "Lead responsible officer (LRO)", "Need to know group": "Need-to-know group"}
 THREAT_FIELDS = (*SUBJECT_FIELDS, "threat_type")
 OCG_FIELDS = (*SUBJECT_FIELDS, "threat_types", "status")
 
@@ -254,13 +263,22 @@ def ocg_create(
 
 
 def _update_subject(
-    subject: Any, *, actor: Any, allowed: tuple[str, ...], changes: dict[str, Any], forces: list[Force] | None
+    subject: Any,
+    *,
+    actor: Any,
+    allowed: tuple[str, ...],
+    changes: dict[str, Any],
+    forces: list[Force] | None,
+    expected_version: int | None,
 ) -> Any:
     policy.require(actor, P.THREATS_MANAGE)
     _in_region(actor, subject.region_id)
     unknown = set(changes) - set(allowed)
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    # Compare with the row as stored now (under lock), not the copy the caller read.
+    TaskingSubject.objects.select_for_update().filter(pk=subject.pk).first()
+    subject.refresh_from_db()
     merged = {f: getattr(subject, f) for f in allowed} | changes
     _check_fields(actor, subject.region, merged, forces)
     changed = sorted(f for f in allowed if getattr(subject, f) != merged[f])
@@ -270,8 +288,13 @@ def _update_subject(
         return subject
     for f in changed:
         setattr(subject, f, merged[f])
+    try:
+        save_if_unchanged(subject, expected_version=expected_version, fields=changed, what=subject.reference)
+    except EditConflict as conflict:
+        conflict.rows = [ConflictRow(FIELD_LABELS.get(r.label, r.label), r.theirs, r.yours) for r in conflict.rows]
+        raise
     subject.updated_at = timezone.now()
-    subject.save()
+    TaskingSubject.objects.filter(pk=subject.pk).update(updated_at=subject.updated_at)
     if forces is not None and forces_changed:
         subject.forces_affected.set(forces)
         changed.append("forces_affected")
@@ -289,16 +312,29 @@ def _update_subject(
 
 @transaction.atomic
 def threat_update(
-    *, actor: Any, threat: Threat, forces_affected: Iterable[Force] | None = None, **changes: Any
+    *,
+    actor: Any,
+    threat: Threat,
+    expected_version: int | None,
+    forces_affected: Iterable[Force] | None = None,
+    **changes: Any,
 ) -> Threat:
+    """Change a threat made from `expected_version` of it (its `row_version` when read)."""
     _clean_threat(changes)
     forces = list(forces_affected) if forces_affected is not None else None
-    return _update_subject(threat, actor=actor, allowed=THREAT_FIELDS, changes=changes, forces=forces)
+    return _update_subject(
+        threat, actor=actor, allowed=THREAT_FIELDS, changes=changes, forces=forces, expected_version=expected_version
+    )
 
 
 @transaction.atomic
 def ocg_update(
-    *, actor: Any, ocg: OrganisedCrimeGroup, forces_affected: Iterable[Force] | None = None, **changes: Any
+    *,
+    actor: Any,
+    ocg: OrganisedCrimeGroup,
+    expected_version: int | None,
+    forces_affected: Iterable[Force] | None = None,
+    **changes: Any,
 ) -> OrganisedCrimeGroup:
     if "threat_types" in changes or "status" in changes:
         probe = {
@@ -308,7 +344,9 @@ def ocg_update(
         _clean_ocg(probe)
         changes.update(probe)
     forces = list(forces_affected) if forces_affected is not None else None
-    return _update_subject(ocg, actor=actor, allowed=OCG_FIELDS, changes=changes, forces=forces)
+    return _update_subject(
+        ocg, actor=actor, allowed=OCG_FIELDS, changes=changes, forces=forces, expected_version=expected_version
+    )
 
 
 @transaction.atomic
@@ -386,9 +424,32 @@ class ScoreRequest:
     rationale: str
 
 
+def _conflict(message: str, *, current_version: int, rows: list[ConflictRow]) -> EditConflict:
+    """An EditConflict whose message fits append-only versions (nothing is ever replaced)."""
+    conflict = EditConflict(current_version=current_version, rows=rows)
+    conflict.message = message
+    conflict.args = (message,)
+    return conflict
+
+
+def _assessment_rows(latest: Assessment, yours: dict[str, Any]) -> list[ConflictRow]:
+    theirs = latest.comparable()
+    theirs["Rationale"] = latest.rationale
+    theirs["Scored by"] = f"{latest.scored_by.display_name}, {timezone.localtime(latest.scored_at):%d %b %Y %H:%M}"
+    theirs["Status"] = latest.get_status_display()
+    return [ConflictRow(label, str(value), str(yours.get(label, ""))) for label, value in theirs.items()]
+
+
 @transaction.atomic
-def assessment_create(*, actor: Any, subject: TaskingSubject, request: ScoreRequest) -> Assessment:
-    """Score a subject: always a new version, awaiting another analyst's review."""
+def assessment_create(
+    *, actor: Any, subject: TaskingSubject, request: ScoreRequest, scored_from: int | None
+) -> Assessment:
+    """Score a subject: always a new version, awaiting another analyst's review.
+
+    `scored_from` is the latest version the scorer saw (0 when there was none): if
+    someone has scored it since, the new score would be made blind to theirs, so it is
+    refused with both side by side; scoring again from the new latest succeeds.
+    """
     policy.require(actor, P.THREATS_SCORE)
     _in_region(actor, subject.region_id)
     if not policy.can_see(actor, subject, P.THREATS_VIEW):
@@ -420,6 +481,39 @@ def assessment_create(*, actor: Any, subject: TaskingSubject, request: ScoreRequ
     # Lock the subject's row so two analysts scoring at once get consecutive versions.
     TaskingSubject.objects.select_for_update().filter(pk=subject.pk).first()
     last = subject.assessments.aggregate(v=Max("version"))["v"] or 0
+    if scored_from is None or int(scored_from) != last:
+        latest = subject.assessments.select_related("scored_by").filter(version=last).first()
+        if latest is not None:
+            labels = {d.key: d.label for d in scale.dimensions}
+            yours: dict[str, Any] = {labels.get(k, k): v for k, v in request.harm.items()}
+            yours.update(
+                {
+                    "Likelihood": request.likelihood,
+                    "Organisational position": request.organisational_position,
+                    "Opportunity": request.opportunity,
+                    "Harm": result.harm,
+                    "Risk": result.risk,
+                    "Priority": result.priority,
+                    "Confidence": dict(Confidence.choices).get(request.confidence, request.confidence),
+                    "Proposed level": dict(Level.choices).get(level, level),
+                    "Scale version": result.scale_version,
+                    "Rationale": rationale,
+                    "Scored by": actor.display_name,
+                    "Status": "Not saved",
+                }
+            )
+            raise _conflict(
+                f"{latest.scored_by.display_name} scored {subject.reference} (version {last}) after you opened "
+                "the form, so your score was not recorded. Compare theirs with yours below; nothing has been "
+                f"overwritten. Record your score again to add it as version {last + 1}, made knowing theirs.",
+                current_version=last,
+                rows=_assessment_rows(latest, yours),
+            )
+        raise _conflict(
+            f"Say which version of {subject.reference}'s assessment you scored from (0 for the first).",
+            current_version=last,
+            rows=[],
+        )
     assessment = Assessment.objects.create(
         subject=subject,
         version=last + 1,
@@ -454,9 +548,26 @@ def assessment_review(*, actor: Any, assessment: Assessment, approve: bool, comm
     policy.require(actor, P.THREATS_REVIEW)
     subject = TaskingSubject.objects.select_for_update().get(pk=assessment.subject_id)
     _in_region(actor, subject.region_id)
-    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    current = Assessment.objects.select_for_update(of=("self",)).select_related("reviewed_by").get(pk=assessment.pk)
     if current.status != AssessmentStatus.AWAITING_REVIEW:
-        raise Conflict("This assessment has already been reviewed.")
+        # Someone reviewed it after this reviewer opened it: show their review beside this one.
+        reviewer = current.reviewed_by.display_name if current.reviewed_by else ""
+        when = f", {timezone.localtime(current.reviewed_at):%d %b %Y %H:%M}" if current.reviewed_at else ""
+        raise _conflict(
+            f"{reviewer or 'Someone'} reviewed version {current.version} after you opened it: it is now "
+            f"{current.get_status_display().lower()}, and your review was not recorded. Nothing has been "
+            "overwritten. To change the score, record a new version for review.",
+            current_version=current.version,
+            rows=[
+                ConflictRow(
+                    "Review",
+                    current.get_status_display(),
+                    str(AssessmentStatus.APPROVED.label if approve else AssessmentStatus.RETURNED.label),
+                ),
+                ConflictRow("Reviewed by", f"{reviewer}{when}", actor.display_name),
+                ConflictRow("Comment", current.review_comment, comment.strip()),
+            ],
+        )
     if current.scored_by_id == actor.pk:
         raise PermissionDenied("Another analyst must review your assessment.")
     comment = comment.strip()
@@ -648,6 +759,8 @@ def decision_record(*, actor: Any, meeting: Meeting, subject: TaskingSubject, re
     if changed:
         subject.updated_at = timezone.now()
         subject.save()
+        if set(changed) & set(SUBJECT_FIELDS):
+            bump_version(subject)  # an edit page opened before the decision is now stale
     decision = Decision.objects.create(
         meeting=meeting,
         subject=subject,

@@ -24,6 +24,7 @@ from rocu.audit.models import Category
 from rocu.audit.services import audit_record
 from rocu.core import policy
 from rocu.core.charts import chart
+from rocu.core.concurrency import EditConflict, rebased_form
 from rocu.core.errors import ApplicationError, NotFound
 from rocu.core.exports import csv_response, xlsx_response
 from rocu.core.policy import Perm
@@ -279,13 +280,24 @@ def threat(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "threats/threat.html", _subject_context(user, found))
 
 
-def _subject_form_save(
-    request: HttpRequest, user: Any, form: Any, *, kind: str, existing: Any = None
-) -> HttpResponse | None:
+@dataclass
+class _Saved:
+    response: HttpResponse | None
+    form: Any
+    conflict: EditConflict | None = None
+
+
+def _subject_form_save(request: HttpRequest, user: Any, form: Any, *, kind: str, existing: Any = None) -> _Saved:
+    """Create or change a threat/OCG from its form.
+
+    A stale edit comes back as the same form re-drawn on the stored version, with the
+    conflict (both versions) to show; saving that form again is a deliberate overwrite.
+    """
     if request.method != "POST" or not form.is_valid():
-        return None
+        return _Saved(None, form)
     data = dict(form.cleaned_data)
     forces = list(data.pop("forces_affected"))
+    version = data.pop("row_version", None)
     if data.get("owner") is None:
         data["owner"] = existing.owner if existing is not None else user
     saved: Any
@@ -294,32 +306,50 @@ def _subject_form_save(
             if existing is None:
                 saved = services.threat_create(actor=user, region=_region(user), forces_affected=forces, **data)
             else:
-                saved = services.threat_update(actor=user, threat=existing, forces_affected=forces, **data)
+                saved = services.threat_update(
+                    actor=user, threat=existing, expected_version=version, forces_affected=forces, **data
+                )
         elif existing is None:
             saved = services.ocg_create(actor=user, region=_region(user), forces_affected=forces, **data)
         else:
-            saved = services.ocg_update(actor=user, ocg=existing, forces_affected=forces, **data)
+            saved = services.ocg_update(
+                actor=user, ocg=existing, expected_version=version, forces_affected=forces, **data
+            )
+    except EditConflict as exc:
+        rebased = rebased_form(form, exc, region_id=existing.region_id, groups=_my_groups(user))
+        return _Saved(None, rebased, exc)
     except ApplicationError as exc:
         apply_service_error(form, exc)
-        return None
+        return _Saved(None, form)
     messages.success(request, f"{saved.reference} saved.")
-    return redirect(saved.get_absolute_url())
+    return _Saved(redirect(saved.get_absolute_url()), form)
 
 
 @perm_required(P.THREATS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def threat_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = ThreatForm(request.POST or None, region_id=user.region_id, groups=_my_groups(user))
+    form = ThreatForm(request.POST or None, region_id=user.region_id, groups=_my_groups(user), versioned=False)
     done = _subject_form_save(request, user, form, kind=SubjectKind.THREAT)
-    return done or render(request, "threats/subject_form.html", {"form": form, "title": "Record a threat"})
+    return done.response or render(
+        request, "threats/subject_form.html", {"form": done.form, "title": "Record a threat"}
+    )
 
 
 def _initial(subject: TaskingSubject, extra: tuple[str, ...]) -> dict[str, Any]:
     names = (*services.SUBJECT_FIELDS, *extra)
     initial = {f: getattr(subject, f) for f in names}
     initial["forces_affected"] = list(subject.forces_affected.all())
+    initial["row_version"] = subject.row_version
     return initial
+
+
+def _edit_page(request: HttpRequest, found: TaskingSubject, done: _Saved) -> HttpResponse:
+    return done.response or render(
+        request,
+        "threats/subject_form.html",
+        {"form": done.form, "title": f"Change {found.reference}", "subject": found, "conflict": done.conflict},
+    )
 
 
 @perm_required(P.THREATS_MANAGE)
@@ -333,10 +363,7 @@ def threat_edit(request: HttpRequest, pk: int) -> HttpResponse:
         region_id=found.region_id,
         groups=_my_groups(user),
     )
-    done = _subject_form_save(request, user, form, kind=SubjectKind.THREAT, existing=found)
-    return done or render(
-        request, "threats/subject_form.html", {"form": form, "title": f"Change {found.reference}", "subject": found}
-    )
+    return _edit_page(request, found, _subject_form_save(request, user, form, kind=SubjectKind.THREAT, existing=found))
 
 
 @perm_required(P.THREATS_SCORE)
@@ -346,16 +373,17 @@ def subject_score(request: HttpRequest, pk: int) -> HttpResponse:
     subject = selectors.subject_get(user=user, pk=pk)
     scale = current_scale()
     last = subject.assessments.order_by("-version").first()
-    initial: dict[str, Any] = {}
+    initial: dict[str, Any] = {"row_version": last.version if last else 0}
     if last is not None:
-        initial = {
+        initial |= {
             **last.harm_inputs,
             "likelihood": last.likelihood,
             "confidence": last.confidence,
             "organisational_position": last.organisational_position,
             "opportunity": last.opportunity,
         }
-    form = ScoreForm(request.POST or None, scale=scale, initial=initial)
+    form: Any = ScoreForm(request.POST or None, scale=scale, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         score_request = services.ScoreRequest(
@@ -367,7 +395,13 @@ def subject_score(request: HttpRequest, pk: int) -> HttpResponse:
             rationale=data["rationale"],
         )
         try:
-            assessment = services.assessment_create(actor=user, subject=subject, request=score_request)
+            assessment = services.assessment_create(
+                actor=user, subject=subject, request=score_request, scored_from=data["row_version"]
+            )
+        except EditConflict as exc:
+            conflict = exc
+            form = rebased_form(form, exc, scale=scale)
+            last = subject.assessments.order_by("-version").first()
         except ApplicationError as exc:
             apply_service_error(form, exc)
         else:
@@ -379,7 +413,14 @@ def subject_score(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "threats/score.html",
-        {"form": form, "subject": subject, "scale": scale, "rule": current_rule(), "last": last},
+        {
+            "form": form,
+            "subject": subject,
+            "scale": scale,
+            "rule": current_rule(),
+            "last": last,
+            "conflict": conflict,
+        },
     )
 
 
@@ -409,6 +450,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     form = ReviewForm(request.POST or None)
+    conflict = None
     if request.method == "POST":
         policy.require(user, P.THREATS_REVIEW)
         if form.is_valid():
@@ -419,6 +461,9 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                     approve=form.cleaned_data["outcome"] == "approve",
                     comment=form.cleaned_data["comment"],
                 )
+            except EditConflict as exc:
+                conflict = exc
+                found = selectors.assessment_get(user=user, pk=pk)
             except ApplicationError as exc:
                 apply_service_error(form, exc)
             else:
@@ -442,6 +487,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 and found.scored_by_id != user.pk
             ),
             "own": found.scored_by_id == user.pk,
+            "conflict": conflict,
         },
     )
 
@@ -491,10 +537,10 @@ def ocg(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ocg_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = OCGForm(request.POST or None, region_id=user.region_id, groups=_my_groups(user))
+    form = OCGForm(request.POST or None, region_id=user.region_id, groups=_my_groups(user), versioned=False)
     done = _subject_form_save(request, user, form, kind=SubjectKind.OCG)
-    return done or render(
-        request, "threats/subject_form.html", {"form": form, "title": "Record an organised crime group"}
+    return done.response or render(
+        request, "threats/subject_form.html", {"form": done.form, "title": "Record an organised crime group"}
     )
 
 
@@ -509,10 +555,7 @@ def ocg_edit(request: HttpRequest, pk: int) -> HttpResponse:
         region_id=found.region_id,
         groups=_my_groups(user),
     )
-    done = _subject_form_save(request, user, form, kind=SubjectKind.OCG, existing=found)
-    return done or render(
-        request, "threats/subject_form.html", {"form": form, "title": f"Change {found.reference}", "subject": found}
-    )
+    return _edit_page(request, found, _subject_form_save(request, user, form, kind=SubjectKind.OCG, existing=found))
 
 
 @perm_required(P.THREATS_MANAGE)

@@ -108,8 +108,12 @@ def test_it_takes_an_alert_from_triage_to_a_closed_case(persona, client_for):
     assert client.get(f"/counter-corruption/alerts/{alert.pk}/").status_code == 200
     assert AuditEvent.objects.filter(action="counter_corruption.alert.view", object_id=str(alert.pk)).exists()
 
-    page = client.post(f"/counter-corruption/alerts/{alert.pk}/", {"action": "dismiss", "note": ""})
-    assert "Say why the alert needs no further action." in page.content.decode()
+    page = client.post(f"/counter-corruption/alerts/{alert.pk}/", {"action": "close", "note": ""})
+    body = page.content.decode()
+    assert "Say why the alert can be closed." in body
+    assert "Choose the category of corruption intelligence." in body
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.NEW
     assert (
         client.post(
             f"/counter-corruption/alerts/{alert.pk}/", {"action": "assign", "assigned_to": "auditor"}
@@ -164,8 +168,39 @@ def test_it_never_shows_people_alerts_or_cases_about_themselves(persona, client_
     assert f"/counter-corruption/alerts/{other.pk}/" in listed
     assert f"/counter-corruption/alerts/{mine.pk}/" not in listed
     with pytest.raises(NotFound):
-        services.alert_dismiss(actor=auditor, alert=mine, note="Nothing to see")
+        services.alert_close(
+            actor=auditor, alert=mine, category="systems_misuse", outcome="no_further_action", note="Nothing to see"
+        )
     assert not selectors.alerts_visible(user=persona("sio")).exists()
+
+
+def test_it_closes_an_alert_from_its_page_in_a_corruption_category_and_can_reopen_it(persona, client_for):
+    alert = _alert(persona("sio"))
+    client = client_for("auditor")
+    done = client.post(
+        f"/counter-corruption/alerts/{alert.pk}/",
+        {
+            "action": "close",
+            "category": "systems_misuse",
+            "outcome": "advice",
+            "note": "Looked up a neighbour out of curiosity; words of advice given.",
+        },
+    )
+    assert done.status_code == 302
+    alert.refresh_from_db()
+    assert (alert.status, alert.category, alert.outcome, alert.closed_by) == (
+        AlertStatus.CLOSED,
+        "systems_misuse",
+        "advice",
+        persona("auditor"),
+    )
+    page = client.get(f"/counter-corruption/alerts/{alert.pk}/").content.decode()
+    assert "Words of advice given · Misuse of force systems" in page
+    assert "Reopen for triage" in page
+    client.post(f"/counter-corruption/alerts/{alert.pk}/", {"action": "reopen", "note": "New information."})
+    alert.refresh_from_db()
+    assert (alert.status, alert.category, alert.outcome) == (AlertStatus.NEW, "", "")
+    assert AuditEvent.objects.filter(action="counter_corruption.alert.reopen", object_id=str(alert.pk)).exists()
 
 
 def test_it_refuses_to_assign_an_alert_to_someone_outside_the_team(persona):

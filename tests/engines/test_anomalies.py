@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -203,3 +204,74 @@ def test_it_matches_names_after_normalising_them():
     own = SubjectKeys(surname="penrose", first_name="priya", label="your own name")
     assert anomalies.best_match(SubjectKeys(surname="penrose", first_name="tom"), [own])[0] == "own_surname"
     assert anomalies.best_match(SubjectKeys(surname="penrose", first_name="priya"), [own])[0] == "full_name"
+
+
+# --- Rules from a file ------------------------------------------------------------------
+
+
+def _layout(**changes: object) -> dict[str, object]:
+    """The default rules in a file's nested layout, with `table.key` changes (None removes)."""
+    data = anomalies.rules_as_mapping(anomalies.DEFAULT_RULES)
+    for dotted, value in changes.items():
+        table, _, key = dotted.rpartition("__")
+        target = data if not table else data[table]
+        assert isinstance(target, dict)
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
+    return data
+
+
+def test_it_reads_back_every_threshold_it_writes():
+    assert anomalies.rules_from_mapping(_layout()) == anomalies.DEFAULT_RULES
+
+
+def test_it_takes_each_threshold_from_its_table():
+    rules = anomalies.rules_from_mapping(
+        _layout(version="region-7", fishing__floor=12, out_of_hours__day_ends=19, bulk_export__factor=5)
+    )
+    assert (rules.version, rules.fishing_floor, rules.day_ends, rules.bulk_export_factor) == ("region-7", 12, 19, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"version": None}, "version"),
+        ({"version": "has spaces in it"}, "version"),
+        ({"fishing__floor": None}, "fishing.floor: missing"),
+        ({"fishing__flor": 8}, r"\[fishing\]: unknown setting\(s\): flor"),
+        ({"fishin": {"floor": 8}}, r"unknown setting\(s\): fishin"),
+        ({"bulk_view": None}, r"\[bulk_view\]: the table is missing"),
+        ({"fishing__floor": "8"}, "fishing.floor: must be a whole number"),
+        ({"fishing__floor": 8.5}, "fishing.floor: must be a whole number"),
+        ({"fishing__floor": True}, "fishing.floor: must be a whole number"),
+        ({"fishing__floor": 0}, "fishing.floor: must be at least 1"),
+        ({"alert_score": 0}, "alert_score: must be a whole number from 1"),
+        ({"bulk_view__factor": 1}, "bulk_view.factor: must be a number above 1"),
+        ({"out_of_hours__weekend": "yes"}, "out_of_hours.weekend: must be true or false"),
+        ({"out_of_hours__day_starts": 20, "out_of_hours__day_ends": 8}, "day_starts must be before day_ends"),
+        ({"out_of_hours__day_ends": 25}, "out_of_hours.day_ends: must be a whole number from 1 to 24"),
+        ({"baseline__min_days": 40}, "min_days cannot be more than days"),
+    ],
+)
+def test_it_refuses_a_rules_file_naming_the_key_at_fault(changes, message):
+    with pytest.raises(anomalies.RulesError, match=message):
+        anomalies.rules_from_mapping(_layout(**changes))
+
+
+def test_it_changes_which_days_alert_when_a_threshold_changes():
+    searches = [fact(i, _weekday(0), 10, 1, empty_search=True, listed=True, records=(), rows=0) for i in range(10)]
+    strict = anomalies.rules_from_mapping(_layout(version="strict", fishing__floor=8))
+    relaxed = anomalies.rules_from_mapping(_layout(version="relaxed", fishing__floor=12))
+    alerts = scan(searches, CTX, strict)
+    assert [(a.actor, a.version) for a in alerts] == [(1, "strict")]
+    assert scan(searches, CTX, relaxed) == []
+
+
+def test_it_fingerprints_the_thresholds_not_the_version_label():
+    base = anomalies.rules_from_mapping(_layout())
+    relabelled = anomalies.rules_from_mapping(_layout(version="renamed"))
+    edited = anomalies.rules_from_mapping(_layout(fishing__floor=9))
+    assert anomalies.rules_fingerprint(base) == anomalies.rules_fingerprint(relabelled)
+    assert anomalies.rules_fingerprint(base) != anomalies.rules_fingerprint(edited)

@@ -19,8 +19,8 @@ from tests.governance.conftest import text_file
 
 G = "/governance"
 API = "/api/v1/governance"
-PROGRESS = {"progress": "being_progressed"}
-OUTCOME = {"outcome": "partly", "note": "Partly"}
+PROGRESS = {"progress": "being_progressed", "row_version": 1}
+OUTCOME = {"outcome": "partly", "note": "Partly", "row_version": 1}
 DECIDE = {"decision": "approve"}
 
 TABLE = [

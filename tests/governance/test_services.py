@@ -155,7 +155,9 @@ def test_it_walks_a_recommendation_to_closure_with_an_approver_who_is_not_the_ow
     t = RecommendationTracking.objects.get(finding__inspection=gov["other"], region__code="south-west")
     assert (t.owner, t.approver) == (lro, head)
     with pytest.raises(ValidationFailed, match="request closure instead"):
-        services.tracking_progress(actor=lro, tracking=t, progress=ProgressStatus.COMPLETE)
+        services.tracking_progress(
+            actor=lro, tracking=t, progress=ProgressStatus.COMPLETE, expected_version=t.row_version
+        )
     with pytest.raises(ValidationFailed, match="Add evidence"):
         services.tracking_closure_request(actor=lro, tracking=t)
     e = services.evidence_add(
@@ -175,7 +177,13 @@ def test_it_walks_a_recommendation_to_closure_with_an_approver_who_is_not_the_ow
     assert (t.progress, t.closed_by, t.closure_requested_at) == (ProgressStatus.COMPLETE, head, None)
     # Complete is not achieved: the outcome is judged on its own.
     assert t.outcome == Outcome.NOT_ASSESSED
-    services.tracking_outcome(actor=lro, tracking=t, outcome=Outcome.NOT_ACHIEVED, note="Prevent actions not yet run")
+    services.tracking_outcome(
+        actor=lro,
+        tracking=t,
+        outcome=Outcome.NOT_ACHIEVED,
+        note="Prevent actions not yet run",
+        expected_version=t.row_version,
+    )
     t.refresh_from_db()
     assert (t.progress, t.outcome) == (ProgressStatus.COMPLETE, Outcome.NOT_ACHIEVED)
     whats = list(t.changes.order_by("changed_at", "pk").values_list("what", flat=True))
@@ -207,8 +215,13 @@ def test_it_keeps_progress_history_with_effective_dates(persona, gov):
     head = persona("head")
     t = gov["sw"]["Recommendation 1"]
     services.tracking_progress(
-        actor=head, tracking=t, progress=ProgressStatus.BEING_PROGRESSED, effective_date="2021-05-01"
+        actor=head,
+        tracking=t,
+        progress=ProgressStatus.BEING_PROGRESSED,
+        effective_date="2021-05-01",
+        expected_version=t.row_version,
     )
+    t.refresh_from_db()
     change = t.changes.filter(what=TrackingChange.What.PROGRESS).first()
     assert (change.old_value, change.new_value, change.effective_date) == (
         "Awaiting review",
@@ -221,6 +234,7 @@ def test_it_keeps_progress_history_with_effective_dates(persona, gov):
             tracking=t,
             progress=ProgressStatus.AWAITING_REVIEW,
             effective_date=timezone.localdate() + dt.timedelta(days=2),
+            expected_version=t.row_version,
         )
 
 
@@ -228,7 +242,9 @@ def test_it_lets_only_owners_and_managers_act(persona, gov):
     t = gov["sw"]["Recommendation 2"]
     for name in ("analyst", "pcc", "outsider", "sio"):
         with pytest.raises(PermissionDenied):
-            services.tracking_progress(actor=persona(name), tracking=t, progress=ProgressStatus.AWAITING_REVIEW)
+            services.tracking_progress(
+                actor=persona(name), tracking=t, progress=ProgressStatus.AWAITING_REVIEW, expected_version=t.row_version
+            )
 
 
 def test_it_keeps_evidence_inside_its_region_unless_shared(persona, gov):

@@ -78,7 +78,8 @@ TABLE = [
     ("200 403 200 200 200 200 403 403 403 404 401", "GET", "/api/v1/threats/{threat}/"),
     ("200 403 200 404 200 404 403 403 403 404 401", "GET", "/api/v1/threats/{viz}/"),
     ("400 403 403 403 400 403 403 403 403 400 401", "POST", "/api/v1/threats/"),
-    ("200 403 403 403 200 403 403 403 403 404 401", "PATCH", "/api/v1/threats/{threat}/"),
+    # A change must name the row_version it was made from: an empty one is refused (400).
+    ("400 403 403 403 400 403 403 403 403 404 401", "PATCH", "/api/v1/threats/{threat}/"),
     ("400 403 403 403 400 403 403 403 403 400 401", "POST", "/api/v1/threats/import/"),
     ("200 403 200 200 200 200 403 403 403 200 401", "GET", "/api/v1/ocgs/"),
     ("200 403 200 200 200 200 403 403 403 404 401", "GET", "/api/v1/ocgs/{ocg}/"),

@@ -102,6 +102,7 @@ def test_it_scores_and_reviews_through_the_pages(client_for):
         "organisational_position": 3,
         "opportunity": 3,
         "rationale": "More stabbings linked to the line.",
+        "row_version": max([0, *threat.assessments.values_list("version", flat=True)]),
     }
     bad = client_for("analyst").post(f"/threats/subjects/{threat.pk}/score/", {**form, "physical": 9})
     assert bad.status_code == 200
@@ -229,7 +230,14 @@ def test_it_scores_reviews_and_decides_through_the_api(client_for):
     assert bad["Content-Type"] == "application/problem+json"
     created = analyst.post(
         "/api/v1/assessments/",
-        {"subject": threat.pk, "harm": harm, "likelihood": 4, "confidence": "high", "rationale": "Knife crime up."},
+        {
+            "subject": threat.pk,
+            "harm": harm,
+            "likelihood": 4,
+            "confidence": "high",
+            "rationale": "Knife crime up.",
+            "scored_from": max([0, *threat.assessments.values_list("version", flat=True)]),
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content

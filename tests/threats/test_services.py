@@ -41,6 +41,12 @@ def score(**changes):
     return services.ScoreRequest(**fields)
 
 
+def _score(*, actor, subject, request):
+    """Score as a person who saw the latest version does."""
+    latest = subject.assessments.order_by("-version").values_list("version", flat=True).first() or 0
+    return services.assessment_create(actor=actor, subject=subject, request=request, scored_from=latest)
+
+
 @pytest.fixture
 def sw():
     return Region.objects.get(code="south-west")
@@ -103,8 +109,8 @@ def test_it_refuses_a_classification_above_the_actors_vetting(persona, sw):
 
 
 def test_it_versions_every_score_and_never_overwrites(persona, threat):
-    first = services.assessment_create(actor=persona("analyst"), subject=threat, request=score())
-    second = services.assessment_create(actor=persona("analyst"), subject=threat, request=score(likelihood=4))
+    first = _score(actor=persona("analyst"), subject=threat, request=score())
+    second = _score(actor=persona("analyst"), subject=threat, request=score(likelihood=4))
     assert (first.version, second.version) == (1, 2)
     first.refresh_from_db()
     assert (first.risk, second.risk) == (50.0, 40.0)
@@ -113,7 +119,7 @@ def test_it_versions_every_score_and_never_overwrites(persona, threat):
 
 
 def test_it_keeps_the_subject_unscored_until_another_analyst_approves(persona, threat):
-    assessment = services.assessment_create(actor=persona("analyst"), subject=threat, request=score())
+    assessment = _score(actor=persona("analyst"), subject=threat, request=score())
     threat.refresh_from_db()
     assert threat.risk is None
     assert threat.assessed_level == ""
@@ -133,7 +139,7 @@ def test_it_keeps_the_subject_unscored_until_another_analyst_approves(persona, t
 
 
 def test_it_returns_a_score_only_with_a_comment(persona, threat):
-    assessment = services.assessment_create(actor=persona("analyst"), subject=threat, request=score())
+    assessment = _score(actor=persona("analyst"), subject=threat, request=score())
     with pytest.raises(ValidationFailed) as err:
         services.assessment_review(actor=persona("analyst2"), assessment=assessment, approve=False, comment=" ")
     assert err.value.field == "comment"
@@ -147,27 +153,25 @@ def test_it_returns_a_score_only_with_a_comment(persona, threat):
 
 def test_it_refuses_a_score_without_rationale_or_out_of_range(persona, threat):
     with pytest.raises(ValidationFailed) as err:
-        services.assessment_create(actor=persona("analyst"), subject=threat, request=score(rationale="  "))
+        _score(actor=persona("analyst"), subject=threat, request=score(rationale="  "))
     assert err.value.field == "rationale"
     with pytest.raises(ValidationFailed) as err:
-        services.assessment_create(
-            actor=persona("analyst"), subject=threat, request=score(harm={**HARM, "physical": 7})
-        )
+        _score(actor=persona("analyst"), subject=threat, request=score(harm={**HARM, "physical": 7}))
     assert err.value.field == "physical"
     with pytest.raises(ValidationFailed) as err:
-        services.assessment_create(actor=persona("analyst"), subject=threat, request=score(likelihood=0))
+        _score(actor=persona("analyst"), subject=threat, request=score(likelihood=0))
     assert err.value.field == "likelihood"
     assert not Assessment.objects.filter(subject=threat).exists()
 
 
 def test_it_lets_only_analysts_score(persona, threat):
     with pytest.raises(PermissionDenied):
-        services.assessment_create(actor=persona("head"), subject=threat, request=score())
+        _score(actor=persona("head"), subject=threat, request=score())
 
 
 def test_it_shows_the_difference_from_the_last_version(persona, threat):
-    services.assessment_create(actor=persona("analyst"), subject=threat, request=score())
-    v2 = services.assessment_create(actor=persona("analyst"), subject=threat, request=score(likelihood=3))
+    _score(actor=persona("analyst"), subject=threat, request=score())
+    v2 = _score(actor=persona("analyst"), subject=threat, request=score(likelihood=3))
     v1 = threat.assessments.get(version=1)
     from rocu.engines.scoring import changes
 
@@ -176,7 +180,7 @@ def test_it_shows_the_difference_from_the_last_version(persona, threat):
 
 
 def test_it_moves_the_level_and_holder_on_a_tcg_decision_in_one_transaction(persona, threat):
-    a = services.assessment_create(actor=persona("analyst"), subject=threat, request=score())
+    a = _score(actor=persona("analyst"), subject=threat, request=score())
     services.assessment_review(actor=persona("analyst2"), assessment=a, approve=True)
     threat.refresh_from_db()
     assert threat.level == "regional"
@@ -211,7 +215,9 @@ def test_it_adopts_a_priority_and_flags_no_lro_and_no_plan(persona, threat):
     assert threat.is_priority
     assert threat.adopted_on == meeting.held_on
     assert {"no_lro", "no_plan"} <= set(threat.flags())
-    services.threat_update(actor=persona("analyst"), threat=threat, lro=persona("lro"))
+    services.threat_update(
+        actor=persona("analyst"), threat=threat, expected_version=threat.row_version, lro=persona("lro")
+    )
     threat.refresh_from_db()
     assert "no_lro" not in threat.flags()
     assert "no_plan" in threat.flags()
@@ -328,7 +334,7 @@ def test_it_lets_only_the_rocu_head_run_and_decide(persona, sw, threat):
 
 
 def test_it_builds_the_agenda_pack_from_the_data(persona, threat):
-    a = services.assessment_create(actor=persona("analyst"), subject=threat, request=score())
+    a = _score(actor=persona("analyst"), subject=threat, request=score())
     services.assessment_review(actor=persona("analyst2"), assessment=a, approve=True)
     meeting = Meeting.objects.filter(status=MeetingStatus.PLANNED).get()
     pack = selectors.agenda_pack(user=persona("head"), meeting=meeting)
