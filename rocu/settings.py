@@ -183,6 +183,8 @@ AXES_LOCKOUT_CALLABLE = "rocu.accounts.views.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 SESSION_IDLE_MINUTES = env.int("ROCU_SESSION_IDLE_MINUTES", 30)
+# Regions whose intelligence holdings each process keeps warm for referral checks (0 = none kept).
+ROCU_LINKAGE_WARM_REGIONS = env.int("ROCU_LINKAGE_WARM_REGIONS", 2)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # sliding expiry: the session ends after idle time
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -271,6 +273,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "rocu.operations.models.PlanStatus",
+        "OperationStatusEnum": "rocu.operations.models.OperationStatus",
+        "ActionStatusEnum": "rocu.operations.models.ActionStatus",
+    },
 }
 
 # Long work (imports, linkage runs, report builds) runs as tasks; `rocu db_worker`
@@ -282,6 +290,10 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend",
     }
 }
+# A running job that has reported no progress for this long lost its worker (rocu.core.jobs.jobs_reap).
+JOB_STALE_AFTER_SECONDS = env.int("ROCU_JOB_STALE_AFTER", 900)
+# /readyz is not ready when the uploads' disk has less free space than this.
+READY_MIN_FREE_BYTES = env.int("ROCU_MIN_FREE_MB", 200) * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -400,17 +400,28 @@ def _settings_creator(known_share_prior: float) -> Any:
     )
 
 
+# Pairs worth scoring, as (left column, right column) equalities. No rule needs a date of
+# birth alone; each misses a different error; the last catches first and last names swapped.
+BLOCKING_KEYS: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("surname_ph", "surname_ph"), ("first_initial", "first_initial")),
+    (("postcode", "postcode"),),
+    (("dob", "dob"),),
+    (("phone", "phone"),),
+    (("email", "email"),),
+    (("first_ph", "first_ph"), ("postcode_district", "postcode_district")),
+    (("first_name", "surname"), ("surname", "first_name")),
+)
+
+
 def BLOCKING_RULES(block_on: Any) -> list[Any]:
-    """Pairs worth scoring. No rule needs a date of birth alone; each misses a different error."""
-    return [
-        block_on("surname_ph", "first_initial"),
-        block_on("postcode"),
-        block_on("dob"),
-        block_on("phone"),
-        block_on("email"),
-        block_on("first_ph", "postcode_district"),
-        "l.first_name = r.surname and l.surname = r.first_name",
-    ]
+    """BLOCKING_KEYS as Splink blocking rules."""
+    rules: list[Any] = []
+    for rule in BLOCKING_KEYS:
+        if all(left == right for left, right in rule):
+            rules.append(block_on(*(left for left, _ in rule)))
+        else:
+            rules.append(" and ".join(f"l.{left} = r.{right}" for left, right in rule))
+    return rules
 
 
 def _db_api(connection: Any = None) -> Any:
@@ -589,14 +600,17 @@ def _predict(
         input_table_aliases=[alias, "holdings"],
         set_up_basic_logging=False,
     )
-    # Splink 4 orders a link_only pair by input alias; name the subject side first.
     result = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    return _subject_side_left(result, alias)
+
+
+def _subject_side_left(result: pd.DataFrame, alias: str) -> pd.DataFrame:
+    """Splink 4 orders a link_only pair by input alias; name the subject side first."""
     if len(result) and "source_dataset_l" in result.columns:
         swapped = result["source_dataset_l"] != alias
         if swapped.any():
-            for base in ("unique_id",):
-                left, right = result.loc[swapped, f"{base}_l"].copy(), result.loc[swapped, f"{base}_r"].copy()
-                result.loc[swapped, f"{base}_l"], result.loc[swapped, f"{base}_r"] = right, left
+            left, right = result.loc[swapped, "unique_id_l"].copy(), result.loc[swapped, "unique_id_r"].copy()
+            result.loc[swapped, "unique_id_l"], result.loc[swapped, "unique_id_r"] = right, left
     return result.sort_values(["unique_id_l", "match_probability"], ascending=[True, False])
 
 
@@ -619,23 +633,172 @@ def link_rows(
 
 
 class WarmHoldings:
-    """Holdings normalised once and kept in DuckDB, so one subject checks in well under a second."""
+    """Holdings normalised once and kept in DuckDB, so one subject checks in well under a second.
+
+    A cold `link` spends most of a small check in Splink itself: building the linker and
+    writing its SQL (seconds of sqlglot parsing) and recounting term frequencies over
+    every holding. Here that work is done once. At start-up the holdings' value counts
+    are kept, and Splink writes its scoring query once (`compare_two_records`, which
+    scores every pair of two small tables and says which the blocking rules would have
+    found); each check then only (1) picks the holdings a blocking rule pairs with a
+    subject, (2) works out the term frequencies of the values involved from the kept
+    counts, and (3) runs the stored query over those few rows, keeping the pairs the
+    blocking rules find. The prior uses the full count of holdings, so each pair scores
+    exactly as in a cold `link` of the same subjects against all the holdings.
+    """
+
+    SUBJECTS_PER_QUERY = 25  # the stored query scores subjects x candidates: keep that product small
 
     def __init__(self, holdings: pd.DataFrame, model: LinkageModel) -> None:
+        import threading
+
         import duckdb
 
         self.model = model
+        self._lock = threading.Lock()
         self.connection = duckdb.connect()
+        self.connection.execute("SET enable_progress_bar = false")
         self.n = len(holdings)
         self.connection.register("holdings_df", holdings)
         self.connection.execute("create table holdings_warm as select * from holdings_df")
         self.connection.unregister("holdings_df")
+        self.settings = _run_settings(model, self.n)
+        self.tf_columns = _tf_columns(self.settings)
+        self.tf_totals: dict[str, int] = {}
+        for col in self.tf_columns:
+            self.connection.execute(
+                f"create table warm_count_{col} as select {col}, count(*) as n "  # noqa: S608 - names checked
+                f"from holdings_warm where {col} is not null group by {col}"
+            )
+            total = self.connection.execute(f"select coalesce(sum(n), 0) from warm_count_{col}").fetchall()  # noqa: S608
+            self.tf_totals[col] = int(total[0][0])
+        self._query = self._scoring_query(holdings.head(1)) if self.n else ""
+
+    def _scoring_query(self, probe: pd.DataFrame) -> str:
+        """Splink's SQL scoring every subject x candidate pair, captured once with stable table names."""
+        import re
+
+        from splink import Linker
+
+        linker = Linker(
+            [probe, probe.copy()],
+            self.settings,
+            db_api=_db_api(self.connection),
+            input_table_aliases=["warm_probe_l", "warm_probe_r"],
+            set_up_basic_logging=False,
+        )
+        renames: dict[str, str] = {}
+        for col in self.tf_columns:
+            empty = pd.DataFrame({col: pd.Series([], dtype=object), f"tf_{col}": pd.Series([], dtype=float)})
+            registered = linker.table_management.register_term_frequency_lookup(empty, col, overwrite=True)
+            renames[registered.physical_name] = f"warm_q_tf_{col}"
+        api = linker._db_api
+        executed: list[str] = []
+        original = api._execute_sql_against_backend
+
+        def recording(sql: str) -> Any:
+            executed.append(sql)
+            return original(sql)
+
+        api._execute_sql_against_backend = recording  # type: ignore[method-assign, assignment]
+        try:
+            scored = linker.inference.compare_two_records(probe, probe.copy(), include_found_by_blocking_rules=True)
+        finally:
+            api._execute_sql_against_backend = original  # type: ignore[method-assign]
+        created = [sql for sql in executed if sql.lstrip().upper().startswith("CREATE TABLE")]
+        if len(created) != 1:
+            raise RuntimeError("Splink's scoring query has changed shape; the warm check cannot be compiled")
+        query = re.sub(r"^\s*CREATE TABLE \S+ AS\s*", "", created[0], flags=re.IGNORECASE)
+        for side, name in (("left", "warm_q_subjects"), ("right", "warm_q_candidates")):
+            for physical in set(re.findall(rf"__splink__compare_two_records_{side}_[a-z0-9]+\b", query)):
+                renames[physical] = name
+        for physical in sorted(renames, key=len, reverse=True):
+            query = re.sub(rf"\b{re.escape(physical)}\b", renames[physical], query)
+        scored.drop_table_from_database_and_remove_from_cache()
+        linker.table_management.delete_tables_created_by_splink_from_db()
+        return query
 
     def check(self, subjects: pd.DataFrame, threshold: float = 0.01) -> list[Candidate]:
         if not len(subjects) or not self.n:
             return []
-        frame = _predict(subjects, "holdings_warm", self.model, threshold, connection=self.connection, n=self.n)
-        return _candidates(frame, self.model.settings)
+        frames = []
+        with self._lock:  # one DuckDB connection answers one check at a time
+            for start in range(0, len(subjects), self.SUBJECTS_PER_QUERY):
+                frames.append(self._score(subjects.iloc[start : start + self.SUBJECTS_PER_QUERY], threshold))
+        found = [f for f in frames if len(f)]
+        if not found:
+            return []
+        result = pd.concat(found, ignore_index=True)
+        result = result.sort_values(["unique_id_l", "match_probability"], ascending=[True, False])
+        return _candidates(result, self.model.settings)
+
+    def _score(self, subjects: pd.DataFrame, threshold: float) -> pd.DataFrame:
+        con = self.connection
+        con.register("warm_q_subjects", subjects)
+        try:
+            con.execute(
+                "create or replace temp table warm_q_candidates as "
+                + _blocked_holdings_sql("holdings_warm", "warm_q_subjects")
+            )
+            if not con.execute("select count(*) from warm_q_candidates").fetchall()[0][0]:
+                return pd.DataFrame()
+            for col in self.tf_columns:
+                con.register(f"warm_q_tf_{col}", self._term_frequencies(col, "warm_q_subjects", "warm_q_candidates"))
+            scored = con.sql(self._query).df()
+        finally:
+            con.unregister("warm_q_subjects")
+            for col in self.tf_columns:
+                con.unregister(f"warm_q_tf_{col}")
+        keep = scored["found_by_blocking_rules"].astype(bool) & (scored["match_probability"] >= threshold)
+        return scored[keep]
+
+    def _term_frequencies(self, col: str, subjects: str, candidates: str) -> pd.DataFrame:
+        """Splink's share for each value this check looks up, over holdings and subjects together.
+
+        Only the values of these subjects and their candidates are needed, so the counts
+        kept from start-up are read for a handful of values, never recounted.
+        """
+        sql = f"""
+            with subject_counts as (
+                select {col}, count(*) as n from {subjects} where {col} is not null group by {col}
+            ), wanted as (
+                select {col} from {subjects} where {col} is not null
+                union select {col} from {candidates} where {col} is not null
+            )
+            select w.{col}, cast(coalesce(h.n, 0) + coalesce(s.n, 0) as double)
+                / ((select coalesce(sum(n), 0) from subject_counts) + {self.tf_totals[col]}) as tf_{col}
+            from wanted w
+            left join warm_count_{col} h on h.{col} = w.{col}
+            left join subject_counts s on s.{col} = w.{col}
+        """  # noqa: S608 - column names from the model file (checked), table names generated here
+        return self.connection.sql(sql).df()
+
+
+def _tf_columns(settings: Mapping[str, Any]) -> list[str]:
+    columns = sorted(
+        {
+            str(level["tf_adjustment_column"])
+            for comparison in settings["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+    )
+    if not all(col in PREPARED_COLUMNS for col in columns):
+        raise ValueError(f"the model adjusts term frequencies on unknown columns: {columns}")
+    return columns
+
+
+def _blocked_holdings_sql(holdings: str, subjects: str) -> str:
+    """Holdings that at least one blocking rule pairs with at least one subject.
+
+    Every name here is a constant or a generated table name; nothing comes from input.
+    """
+    selects = [
+        f"select h.unique_id from {holdings} h join {subjects} s on "  # noqa: S608
+        + " and ".join(f"h.{left} = s.{right}" for left, right in rule)
+        for rule in BLOCKING_KEYS
+    ]
+    return f"select * from {holdings} where unique_id in ({' union '.join(selects)})"  # noqa: S608
 
 
 def explain(candidate: Candidate) -> list[dict[str, Any]]:

@@ -2,18 +2,27 @@
 
 Holdings are the region's imported extracts plus its person records (nominals); each
 gets a key ("h<pk>" or "n<pk>") that the engine passes back on every candidate.
+
+Each process keeps its regions' holdings warm (normalised, counted, in DuckDB) so a
+referral's subjects are checked in well under a second against a million holdings.
+A warm copy is used only while the database says nothing has changed since it was
+built: an import, an edit or an erasure makes the next check rebuild it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
+from django.db.models import Count, Max
 
 from rocu.engines import linkage
-from rocu.intelligence.models import HoldingRecord, Nominal
+from rocu.intelligence.models import HoldingRecord, HoldingsSource, Nominal
 
 HOLDING_COLUMNS = ["person_id", "first_name", "surname", "dob", "address", "town", "postcode", "phone", "email"]
 
@@ -66,17 +75,64 @@ def subjects_frame(subjects: list[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["subject_id", *HOLDING_COLUMNS[1:]])
 
 
+def holdings_fingerprint(region_id: int) -> tuple[Any, ...]:
+    """What the region's holdings look like now; any import, edit or erasure changes it."""
+    from rocu.records.models import RetentionRecord
+
+    held = HoldingRecord.objects.filter(region_id=region_id).aggregate(n=Count("pk"), top=Max("pk"))
+    imported = HoldingsSource.objects.filter(region_id=region_id).aggregate(n=Count("pk"), at=Max("imported_at"))
+    nominals = Nominal.objects.filter(region_id=region_id).aggregate(n=Count("pk"), top=Max("pk"), at=Max("updated_at"))
+    erased = RetentionRecord.objects.filter(disposed_at__isnull=False).aggregate(n=Count("pk"), at=Max("disposed_at"))
+    return (
+        held["n"],
+        held["top"],
+        imported["n"],
+        imported["at"],
+        nominals["n"],
+        nominals["top"],
+        nominals["at"],
+        erased["n"],
+        erased["at"],
+    )
+
+
+class _WarmCache:
+    """The last few regions' warm holdings in this process, each with the fingerprint it was built from."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._regions: OrderedDict[int, tuple[tuple[Any, ...], linkage.WarmHoldings]] = OrderedDict()
+
+    def get(self, region_id: int) -> linkage.WarmHoldings:
+        fingerprint = holdings_fingerprint(region_id)
+        with self._lock:
+            cached = self._regions.get(region_id)
+            if cached and cached[0] == fingerprint:
+                self._regions.move_to_end(region_id)
+                return cached[1]
+        frame = linkage.prepare(holdings_frame(region_id), id_column="person_id")
+        warm = linkage.WarmHoldings(frame, model())
+        with self._lock:
+            self._regions[region_id] = (fingerprint, warm)
+            self._regions.move_to_end(region_id)
+            while len(self._regions) > max(settings.ROCU_LINKAGE_WARM_REGIONS, 0):
+                self._regions.popitem(last=False)
+        return warm
+
+    def clear(self) -> None:
+        with self._lock:
+            self._regions.clear()
+
+
+warm_cache = _WarmCache()
+
+
 def check(subjects: list[Any], region_id: int, threshold: float = 0.01) -> tuple[list[linkage.Candidate], int]:
     """Candidates for these subjects against the region's holdings, and how many were searched."""
-    held = holdings_frame(region_id)
-    if not subjects or held.empty:
-        return [], len(held)
-    found = linkage.link_rows(
-        subjects=subjects_frame(subjects),
-        holdings=held,
-        model=model(),
-        threshold=threshold,
-        subject_id="subject_id",
-        holding_id="person_id",
-    )
-    return found, len(held)
+    if not subjects:
+        return [], 0
+    warm = warm_cache.get(region_id)
+    if not warm.n:
+        return [], 0
+    prepared = linkage.prepare(subjects_frame(subjects), id_column="subject_id")
+    return warm.check(prepared, threshold=threshold), warm.n

@@ -153,6 +153,7 @@ def holdings_import(
     otherwise rows update by person_id and new ones are added. All or nothing."""
     from rocu.intelligence import permissions as p
     from rocu.intelligence.models import HoldingRecord, HoldingsSource
+    from rocu.records.services import retention_register_many
 
     policy.require(actor, p.HOLDINGS_MANAGE)
     scope = policy.scope_for(actor)
@@ -184,6 +185,8 @@ def holdings_import(
     source.imported_at = timezone.now()
     source.imported_by = actor if getattr(actor, "is_authenticated", False) else None
     source.save()
+    # Bulk writes send no save signals: give the records their review dates here.
+    retention_register_many(queryset=HoldingRecord.objects.filter(source=source))
     counts = {"added": len(new), "updated": len(changed), "removed": removed, "total": source.record_count}
     audit_record(
         actor=actor,

@@ -240,13 +240,13 @@ class JointReviewViewSet(
 class PlanObjectiveSerializer(serializers.ModelSerializer[PlanObjective]):
     class Meta:
         model = PlanObjective
-        fields = ["id", "p", "text"]
+        fields = ["id", "p", "text", "row_version"]
 
 
 class PlanActionSerializer(serializers.ModelSerializer[PlanAction]):
     class Meta:
         model = PlanAction
-        fields = ["id", "p", "objective", "description", "owner", "due_on", "status"]
+        fields = ["id", "p", "objective", "description", "owner", "due_on", "status", "row_version"]
 
 
 class PlanSerializer(serializers.ModelSerializer[Plan]):
@@ -269,6 +269,7 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
             "objectives",
             "actions",
             "operations",
+            "row_version",
         ]
         read_only_fields = fields
 
@@ -277,8 +278,25 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
         return [o.pk for o in obj.operations.all() if visible is None or o.pk in visible]
 
 
-class PlanViewSet(ReadOnlyViewSet):
-    """4P plans the caller leads or works under (or all in scope), with objectives and actions."""
+class PlanWrite(serializers.Serializer[Any]):
+    """A change to a plan's own fields (PUT: all of them; PATCH: some), made from `row_version`."""
+
+    title = serializers.CharField(max_length=200)
+    lro = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    partners = serializers.CharField(max_length=500, allow_blank=True)
+    status = serializers.ChoiceField(choices=PlanStatus.choices)
+    next_review_on = serializers.DateField(allow_null=True)
+    row_version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The row_version you read. If someone saved the plan since, the answer is 409 with both "
+        "versions and nothing is written.",
+    )
+
+
+class PlanViewSet(mixins.UpdateModelMixin, ReadOnlyViewSet):
+    """4P plans the caller leads or works under (or all in scope), with objectives and actions.
+    PUT and PATCH change the plan (its LRO or the ROCU head) and must name the row_version read."""
 
     serializer_class = PlanSerializer
     allowed_query_params = frozenset({"q", "status"})
@@ -307,3 +325,26 @@ class PlanViewSet(ReadOnlyViewSet):
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=PlanWrite, responses=PlanSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user: Any = request.user
+        policy.require(user, p.OPERATIONS_VIEW)
+        found = selectors.plan_get(user=user, pk=kwargs["pk"])
+        partial = bool(kwargs.get("partial"))
+        serializer = PlanWrite(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "row_version" not in data:
+            raise serializers.ValidationError(
+                {"row_version": ["Send the row_version you read, so a later change is not overwritten."]}
+            )
+        version = data.pop("row_version")
+        updated = services.plan_update(actor=user, plan=found, expected_version=version, **data)
+        fresh = self.get_queryset().get(pk=updated.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    @extend_schema(request=PlanWrite, responses=PlanSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)

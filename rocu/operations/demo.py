@@ -40,6 +40,36 @@ def _plan(ctx: DemoContext, subject: Any, title: str, template: str) -> Plan | N
     )
 
 
+def _adopt(ctx: DemoContext, subject: Any, rationale: str) -> None:
+    """Make a subject an adopted priority through the T&CG, as the last held meeting's decision.
+
+    Only when it is not one yet, so seeding again changes nothing."""
+    from rocu.threats import services as threat_services
+    from rocu.threats.models import DecisionKind, Meeting, MeetingStatus
+
+    if subject is None or subject.is_priority:
+        return
+    meeting = (
+        Meeting.objects.filter(region=subject.region, status=MeetingStatus.HELD).order_by("-held_on", "-pk").first()
+    )
+    if meeting is None:
+        return
+    head, lro = ctx.data["user:head"], ctx.data["user:lro"]
+    threat_services.decision_record(
+        actor=head,
+        meeting=meeting,
+        subject=subject,
+        request=threat_services.DecisionRequest(
+            kind=DecisionKind.ADOPT,
+            rationale=rationale,
+            owner=lro,
+            due_on=meeting.held_on + dt.timedelta(days=56),
+            lro=lro,
+        ),
+    )
+    subject.refresh_from_db()
+
+
 def _open(ctx: DemoContext, code: str, *, days_ago: int, live: bool = True, **kw: Any) -> tuple[Operation, bool]:
     region = ctx.data["region"]
     found = Operation.objects.filter(region=region, code_name=code).first()
@@ -66,6 +96,13 @@ def seed_operations(ctx: DemoContext) -> None:
     msht = _subject(region, "Human trafficking for labour exploitation — car washes")
     cse = _subject(region, "Online child sexual exploitation")
     parcels = _subject(region, "Drugs by parcel — Border Force referrals")
+    # Op Carwash (3 charged, 8 victims safeguarded) works to a 4P plan: its threat is adopted.
+    _adopt(
+        ctx,
+        msht,
+        "Victims safeguarded in Op Carwash need Prevent and Protect strands alongside Pursue: adopted as a "
+        "regional priority so the LRO's 4P plan covers them.",
+    )
     plans = {
         "viz": _plan(ctx, viz_threat, "4P plan: firearms supply on the M5 corridor", "firearms"),
         "msht": _plan(ctx, msht, "4P plan: labour exploitation in car washes", "human_trafficking"),
@@ -128,6 +165,8 @@ def seed_operations(ctx: DemoContext) -> None:
     created: dict[str, Operation] = {}
     for code, kw, days, key in cases:
         op, new = _open(ctx, code, days_ago=days, **kw)
+        if not new and op.plan_id is None and kw.get("plan") is not None:  # seeded before its plan existed
+            op = services.operation_link_plan(actor=head, operation=op, plan=kw["plan"])
         created[key] = op
         if new:
             services.decision_record(

@@ -8,8 +8,9 @@ from django import forms
 
 from rocu.accounts.models import Force, User
 from rocu.core.classification import Classification
+from rocu.core.concurrency import RowVersionFormMixin
 from rocu.core.policy import Role
-from rocu.operations.models import OperationStatus, P, PlanStatus
+from rocu.operations.models import ActionStatus, OperationStatus, P, Plan, PlanObjective, PlanStatus
 from rocu.operations.templates_data import PLAN_TEMPLATES
 from rocu.threats.models import OrganisedCrimeGroup, TaskingSubject, Threat
 
@@ -108,8 +109,75 @@ class PlanCreateForm(forms.Form):
         govuk(self)
 
 
+class PlanEditForm(RowVersionFormMixin):
+    """A plan's own fields, with the row_version the page was drawn from."""
+
+    title = forms.CharField(max_length=200)
+    lro = forms.ModelChoiceField(queryset=User.objects.none(), label="LRO")
+    partners = forms.CharField(required=False, max_length=500)
+    status = forms.ChoiceField(choices=PlanStatus.choices)
+    next_review_on = forms.DateField(required=False, widget=forms.DateInput, label="Next review")
+
+    def __init__(self, *args: Any, region: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lro"].queryset = User.objects.filter(region=region, role_assignments__role=Role.LRO).distinct()  # type: ignore[attr-defined]
+        govuk(self)
+
+
+class PlanObjectiveForm(forms.Form):
+    p = forms.ChoiceField(choices=P.choices, label="P")
+    text = forms.CharField(max_length=500, label="Objective")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        govuk(self)
+
+
+class PlanObjectiveEditForm(RowVersionFormMixin, PlanObjectiveForm):
+    pass
+
+
 class PlanActionForm(forms.Form):
     p = forms.ChoiceField(choices=P.choices, label="P")
+    objective = forms.ModelChoiceField(
+        queryset=PlanObjective.objects.none(), required=False, empty_label="No objective", label="Under objective"
+    )
     description = forms.CharField(max_length=500)
-    owner = forms.CharField(max_length=120, required=False)
-    due_on = forms.DateField(required=False, widget=forms.DateInput)
+    owner = forms.CharField(max_length=120, required=False, help_text="Person or partner responsible")
+    due_on = forms.DateField(required=False, widget=forms.DateInput, label="Due")
+
+    def __init__(self, *args: Any, plan: Plan | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if plan is not None:
+            self.fields["objective"].queryset = PlanObjective.objects.filter(plan=plan)  # type: ignore[attr-defined]
+        govuk(self)
+
+
+class PlanActionEditForm(RowVersionFormMixin, PlanActionForm):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class LinkPlanForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.none(), required=False, empty_label="No plan (unlink)", label="4P plan"
+    )
+
+    def __init__(self, *args: Any, plans: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans  # type: ignore[attr-defined]
+        govuk(self)
+
+
+class OperationActionForm(forms.Form):
+    description = forms.CharField(max_length=500)
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), label="Owner (on the team)")
+    due_on = forms.DateField(widget=forms.DateInput, label="Due")
+
+    def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = team  # type: ignore[attr-defined]
+        govuk(self)

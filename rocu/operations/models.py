@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rocu.core.classification import Classification
+from rocu.core.concurrency import RowVersionField
 from rocu.core.policy import PolicyFields
 from rocu.engines import grading
 
@@ -58,6 +59,8 @@ class Plan(models.Model):
     next_review_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The LRO and the ROCU head edit a plan together: a stale save is a conflict, not an overwrite.
+    row_version = RowVersionField()
 
     policy = PolicyFields(region="region", force=("subject__forces_affected",))
 
@@ -75,6 +78,7 @@ class PlanObjective(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
     p = models.CharField(max_length=10, choices=P.choices)
     text = models.CharField(max_length=500)
+    row_version = RowVersionField()
 
     class Meta:
         ordering = ["p", "pk"]
@@ -93,6 +97,7 @@ class PlanAction(models.Model):
     owner = models.CharField(max_length=120, blank=True, help_text="Person or partner responsible")
     due_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    row_version = RowVersionField()
 
     class Meta:
         ordering = ["p", "due_on", "pk"]

@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from rocu.core import policy
+from rocu.core.errors import NotFound
 from rocu.engines import grading, reviews
 from rocu.operations import permissions as p
 from rocu.operations.models import (
@@ -26,6 +27,8 @@ from rocu.operations.models import (
     OperationStatus,
     Plan,
     PlanAction,
+    PlanObjective,
+    PlanStatus,
     StatusChange,
     TeamMember,
 )
@@ -234,6 +237,56 @@ def plan_page(*, user: Any, plan: Plan) -> dict[str, Any]:
         "timeline": timeline,
         "action_balance": grading.balance(a.p for a in actions),
         "outcome_balance": grading.balance(o.p for o in outcomes),
+    }
+
+
+def plan_objective_get(*, user: Any, pk: int) -> PlanObjective:
+    """An objective of a plan the user may see (else the same 404 as a missing one)."""
+    found = PlanObjective.objects.select_related("plan").filter(plan__in=plans_visible(user=user), pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def plan_action_get(*, user: Any, pk: int) -> PlanAction:
+    found = PlanAction.objects.select_related("plan", "objective").filter(plan__in=plans_visible(user=user), pk=pk)
+    action = found.first()
+    if action is None:
+        raise NotFound()
+    return action
+
+
+def operation_action_get(*, user: Any, pk: int) -> OperationAction:
+    action = (
+        OperationAction.objects.select_related("operation", "owner")
+        .filter(operation__in=operations_visible(user=user), pk=pk)
+        .first()
+    )
+    if action is None:
+        raise NotFound()
+    return action
+
+
+def plans_linkable(*, user: Any, operation: Operation) -> QuerySet[Plan]:
+    """Open plans of the operation's region the user may see under the policy (not only
+    their own), so an SIO can link the operation to its priority's plan."""
+    qs = policy.restrict(user, Plan.objects.filter(region_id=operation.region_id), p.OPERATIONS_VIEW)
+    return qs.exclude(status=PlanStatus.CLOSED).select_related("subject").order_by("reference")
+
+
+def threat_balance(*, user: Any, threat: Any) -> dict[str, Any]:
+    """The 4P balance for one threat, as counts: the actions of the plans against it and
+    the outcomes and validated disruptions tied to it (within the user's scope)."""
+    from rocu.outcomes.selectors import region_balance
+
+    plans = list(plans_visible(user=user).filter(subject_id=threat.pk).order_by("reference"))
+    in_scope = policy.restrict(user, Plan.objects.filter(subject_id=threat.pk), p.OPERATIONS_VIEW)
+    actions = PlanAction.objects.filter(plan__in=in_scope.values("pk"))
+    counts = dict(actions.values_list("p").annotate(n=Count("pk")).values_list("p", "n"))
+    return {
+        "plans": plans,
+        "action_balance": grading.balance(counts),
+        "result_balance": region_balance(user=user, threat_id=threat.pk),
     }
 
 

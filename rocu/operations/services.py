@@ -7,14 +7,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from rocu.accounts.models import Accreditation, AccreditationKind, GroupMembership, NeedToKnowGroup, User
 from rocu.audit.models import Category
 from rocu.audit.services import audit_record
 from rocu.core import policy
-from rocu.core.errors import PermissionDenied, ValidationFailed
+from rocu.core.concurrency import save_if_unchanged
+from rocu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from rocu.core.policy import Role
 from rocu.engines import grading
 from rocu.operations import permissions as p
@@ -311,8 +312,8 @@ def operation_action_add(
 @transaction.atomic
 def operation_action_set_status(*, actor: Any, action: OperationAction, status: str) -> OperationAction:
     _require_work(actor, action.operation)
-    if status not in ActionStatus.values:
-        raise ValidationFailed("Unknown status.", field="status")
+    _check_action_status(status)
+    previous = action.status
     action.status = status
     action.save(update_fields=["status"])
     audit_record(
@@ -321,7 +322,7 @@ def operation_action_set_status(*, actor: Any, action: OperationAction, status: 
         action="operations.action.status",
         obj=action,
         region_id=action.operation.region_id,
-        detail={"status": status},
+        detail={"operation_id": action.operation_id, "from": previous, "to": status},
     )
     return action
 
@@ -394,8 +395,7 @@ def _require_plan_owner(actor: Any, plan: Plan) -> None:
 @transaction.atomic
 def plan_objective_add(*, actor: Any, plan: Plan, p_code: str, text: str) -> PlanObjective:
     _require_plan_owner(actor, plan)
-    if p_code not in grading.PS:
-        raise ValidationFailed("Choose one of the 4Ps.", field="p")
+    _check_p(p_code)
     if not (text or "").strip():
         raise ValidationFailed("Write the objective.", field="text")
     obj = PlanObjective.objects.create(plan=plan, p=p_code, text=text.strip())
@@ -410,16 +410,49 @@ def plan_objective_add(*, actor: Any, plan: Plan, p_code: str, text: str) -> Pla
     return obj
 
 
-@transaction.atomic
-def plan_action_add(
-    *, actor: Any, plan: Plan, p_code: str, description: str, owner: str = "", due_on: dt.date | None = None
-) -> PlanAction:
-    _require_plan_owner(actor, plan)
+def _check_p(p_code: str) -> None:
     if p_code not in grading.PS:
         raise ValidationFailed("Choose one of the 4Ps.", field="p")
+
+
+def _check_objective(plan: Plan, objective: PlanObjective | None, p_code: str) -> None:
+    if objective is None:
+        return
+    if objective.plan_id != plan.pk:
+        raise ValidationFailed("Choose an objective of this plan.", field="objective")
+    if objective.p != p_code:
+        raise ValidationFailed("The objective must be under the same P as the action.", field="objective")
+
+
+def _check_action_status(status: str) -> None:
+    if status not in ActionStatus.values:
+        raise ValidationFailed("Choose open, done or cancelled.", field="status")
+
+
+@transaction.atomic
+def plan_action_add(
+    *,
+    actor: Any,
+    plan: Plan,
+    p_code: str,
+    description: str,
+    owner: str = "",
+    due_on: dt.date | None = None,
+    objective: PlanObjective | None = None,
+) -> PlanAction:
+    _require_plan_owner(actor, plan)
+    _check_p(p_code)
     if not (description or "").strip():
         raise ValidationFailed("Describe the action.", field="description")
-    action = PlanAction.objects.create(plan=plan, p=p_code, description=description.strip(), owner=owner, due_on=due_on)
+    _check_objective(plan, objective, p_code)
+    action = PlanAction.objects.create(
+        plan=plan,
+        p=p_code,
+        description=description.strip(),
+        owner=(owner or "").strip(),
+        due_on=due_on,
+        objective=objective,
+    )
     audit_record(
         actor=actor,
         category=Category.COLLECTION,
@@ -431,11 +464,133 @@ def plan_action_add(
     return action
 
 
+PLAN_FIELDS = ("title", "lro", "partners", "status", "next_review_on")
+
+
+@transaction.atomic
+def plan_update(*, actor: Any, plan: Plan, expected_version: int | None, **changes: Any) -> Plan:
+    """Change a plan's own fields, only if nobody has saved it since `expected_version` was read."""
+    _require_plan_owner(actor, plan)
+    unknown = set(changes) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    if "title" in changes:
+        changes["title"] = (changes["title"] or "").strip()
+        if not changes["title"]:
+            raise ValidationFailed("Give the plan a title.", field="title")
+    if "partners" in changes:
+        changes["partners"] = (changes["partners"] or "").strip()
+    if "status" in changes and changes["status"] not in PlanStatus.values:
+        raise ValidationFailed("Choose draft, active or closed.", field="status")
+    lro = changes.get("lro", plan.lro)
+    if lro is None or Role.LRO not in policy.roles_of(lro) or lro.region_id != plan.region_id:
+        raise ValidationFailed("The LRO must hold the LRO role in this ROCU.", field="lro")
+    changed = sorted(name for name, value in changes.items() if getattr(plan, name) != value)
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    save_if_unchanged(plan, expected_version=expected_version, fields=PLAN_FIELDS, what=f"plan {plan.reference}")
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="operations.plan.update",
+        obj=plan,
+        region_id=plan.region_id,
+        detail={"fields": changed, "row_version": plan.row_version},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_objective_update(
+    *, actor: Any, objective: PlanObjective, expected_version: int | None, p_code: str, text: str
+) -> PlanObjective:
+    plan = objective.plan
+    _require_plan_owner(actor, plan)
+    _check_p(p_code)
+    if not (text or "").strip():
+        raise ValidationFailed("Write the objective.", field="text")
+    if p_code != objective.p and objective.actions.exists():
+        raise ValidationFailed("Move or detach this objective's actions before moving it to another P.", field="p")
+    objective.p, objective.text = p_code, text.strip()
+    save_if_unchanged(objective, expected_version=expected_version, fields=("p", "text"), what="this objective")
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="operations.plan.objective.update",
+        obj=objective,
+        region_id=plan.region_id,
+        detail={"plan_id": plan.pk, "p": p_code, "row_version": objective.row_version},
+    )
+    return objective
+
+
+PLAN_ACTION_FIELDS = ("p", "objective", "description", "owner", "due_on", "status")
+
+
+@transaction.atomic
+def plan_action_update(
+    *,
+    actor: Any,
+    action: PlanAction,
+    expected_version: int | None,
+    p_code: str,
+    description: str,
+    owner: str = "",
+    due_on: dt.date | None = None,
+    status: str = ActionStatus.OPEN,
+    objective: PlanObjective | None = None,
+) -> PlanAction:
+    plan = action.plan
+    _require_plan_owner(actor, plan)
+    _check_p(p_code)
+    if not (description or "").strip():
+        raise ValidationFailed("Describe the action.", field="description")
+    _check_objective(plan, objective, p_code)
+    _check_action_status(status)
+    action.p, action.objective = p_code, objective
+    action.description, action.owner = description.strip(), (owner or "").strip()
+    action.due_on, action.status = due_on, status
+    save_if_unchanged(action, expected_version=expected_version, fields=PLAN_ACTION_FIELDS, what="this action")
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="operations.plan.action.update",
+        obj=action,
+        region_id=plan.region_id,
+        detail={"plan_id": plan.pk, "p": p_code, "status": status, "row_version": action.row_version},
+    )
+    return action
+
+
+@transaction.atomic
+def plan_action_set_status(*, actor: Any, action: PlanAction, status: str) -> PlanAction:
+    """Mark a plan action open, done or cancelled; an edit page opened before is then stale."""
+    plan = action.plan
+    _require_plan_owner(actor, plan)
+    _check_action_status(status)
+    previous = PlanAction.objects.select_for_update().values_list("status", flat=True).get(pk=action.pk)
+    PlanAction.objects.filter(pk=action.pk).update(status=status, row_version=F("row_version") + 1)
+    action.refresh_from_db(fields=["status", "row_version"])
+    audit_record(
+        actor=actor,
+        category=Category.ALTERATION,
+        action="operations.plan.action.status",
+        obj=action,
+        region_id=plan.region_id,
+        detail={"plan_id": plan.pk, "from": previous, "to": status},
+    )
+    return action
+
+
 @transaction.atomic
 def operation_link_plan(*, actor: Any, operation: Operation, plan: Plan | None) -> Operation:
+    """Link an operation to its priority's 4P plan (whose LRO then works with the SIO), or unlink it."""
     _require_work(actor, operation)
+    if plan is not None and not policy.can_see(actor, plan, p.OPERATIONS_VIEW):
+        raise NotFound("No such plan.")
     if plan is not None and (plan.region_id != operation.region_id or plan.status == PlanStatus.CLOSED):
         raise ValidationFailed("Link an open plan of this region.", field="plan")
+    previous = operation.plan_id
     operation.plan = plan
     operation.save(update_fields=["plan"])
     audit_record(
@@ -444,7 +599,7 @@ def operation_link_plan(*, actor: Any, operation: Operation, plan: Plan | None) 
         action="operations.operation.link_plan",
         obj=operation,
         region_id=operation.region_id,
-        detail={"plan_id": plan.pk if plan else None},
+        detail={"plan_id": plan.pk if plan else None, "previous_plan_id": previous},
     )
     return operation
 

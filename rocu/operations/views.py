@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rocu.accounts.models import User
@@ -15,20 +16,28 @@ from rocu.audit.models import Category
 from rocu.audit.services import audit_record
 from rocu.core import policy
 from rocu.core.charts import PALETTE, chart
-from rocu.core.errors import ApplicationError
+from rocu.core.concurrency import EditConflict, rebased_form
+from rocu.core.errors import ApplicationError, PermissionDenied
 from rocu.core.exports import csv_response, xlsx_response
 from rocu.core.web import apply_service_error, paginate, perm_required, signed_in_user
 from rocu.engines import grading
 from rocu.operations import permissions as p
 from rocu.operations import selectors, services
 from rocu.operations.forms import (
+    ActionStatusForm,
     DecisionForm,
     JointReviewForm,
+    LinkPlanForm,
+    OperationActionForm,
     OperationFilterForm,
     OperationOpenForm,
+    PlanActionEditForm,
     PlanActionForm,
     PlanCreateForm,
+    PlanEditForm,
     PlanFilterForm,
+    PlanObjectiveEditForm,
+    PlanObjectiveForm,
     StatusForm,
     TeamForm,
     govuk,
@@ -139,7 +148,13 @@ def operation_open(request: HttpRequest) -> HttpResponse:
     )
     referral = _adopted_referral(user, request.GET.get("referral") or request.POST.get("referral"))
     initial = {"code_name": "", "summary": f"Opened from referral {referral.reference}."} if referral else None
-    form = OperationOpenForm(request.POST or None, initial=initial, region=user.region, threats=threats, ocgs=ocgs)
+    form = OperationOpenForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        region=user.region,
+        threats=threats,
+        ocgs=ocgs,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if referral is not None:
@@ -185,12 +200,17 @@ def _render_operation(request: HttpRequest, op: Any, **forms_: Any) -> HttpRespo
     _choices(team_form, "user").queryset = User.objects.filter(region=op.region_id, is_active=True).exclude(
         pk__in=people
     )
+    team_users = User.objects.filter(pk__in=[m.user_id for m in ctx["team"]])
     ctx.update(
         {
+            "link_form": forms_.get("link_form")
+            or LinkPlanForm(initial={"plan": op.plan_id}, plans=selectors.plans_linkable(user=user, operation=op)),
+            "action_form": forms_.get("action_form") or OperationActionForm(team=team_users),
+            "action_status_form": forms_.get("action_status_form"),
+            "action_statuses": ActionStatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
             "op": op,
             "may_work": selectors.may_work_on(user, op),
-            "may_decide": user.pk == op.sio_id
-            or (policy.Role.ROCU_HEAD in policy.roles_of(user) and policy.has_perm(user, p.OPERATIONS_OPEN)),
+            "may_decide": _may_decide(user, op),
             "decision_form": govuk(forms_.get("decision_form") or DecisionForm()),
             "status_form": govuk(forms_.get("status_form") or StatusForm()),
             "review_form": govuk(review_form),
@@ -203,11 +223,19 @@ def _render_operation(request: HttpRequest, op: Any, **forms_: Any) -> HttpRespo
     return render(request, "operations/operation.html", ctx, status=status)
 
 
+def _may_decide(user: Any, op: Any) -> bool:
+    return user.pk == op.sio_id or (
+        policy.Role.ROCU_HEAD in policy.roles_of(user) and policy.has_perm(user, p.OPERATIONS_OPEN)
+    )
+
+
 @perm_required(p.OPERATIONS_VIEW)
 @require_POST
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     op = selectors.operation_get(user=user, pk=pk)
+    if not _may_decide(user, op):
+        raise PermissionDenied("Only the SIO records decisions in the decision log.")
     form = DecisionForm(request.POST)
     if form.is_valid():
         corrects = None
@@ -298,6 +326,74 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_operation(request, op, review_form=form)
 
 
+@perm_required(p.OPERATIONS_VIEW)
+@require_POST
+def plan_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link the operation to a 4P plan, or unlink it (an empty choice)."""
+    user = signed_in_user(request)
+    op = selectors.operation_get(user=user, pk=pk)
+    _require_work(user, op)
+    form = LinkPlanForm(request.POST, plans=selectors.plans_linkable(user=user, operation=op))
+    if form.is_valid():
+        try:
+            services.operation_link_plan(actor=user, operation=op, plan=form.cleaned_data["plan"])
+        except ApplicationError as exc:
+            if exc.status != 400:
+                raise
+            apply_service_error(form, exc)
+        else:
+            return redirect(op)
+    return _render_operation(request, op, link_form=form)
+
+
+def _require_work(user: Any, op: Any) -> None:
+    if not selectors.may_work_on(user, op):
+        raise PermissionDenied("Only the team, the plan's LRO and the ROCU head may change this operation.")
+
+
+def _team_users(op: Any) -> Any:
+    return User.objects.filter(pk__in=op.team.values("user_id"))
+
+
+@perm_required(p.OPERATIONS_VIEW)
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    op = selectors.operation_get(user=user, pk=pk)
+    _require_work(user, op)
+    form = OperationActionForm(request.POST, team=_team_users(op))
+    if form.is_valid():
+        try:
+            services.operation_action_add(actor=user, operation=op, **form.cleaned_data)
+        except ApplicationError as exc:
+            if exc.status != 400:
+                raise
+            apply_service_error(form, exc)
+        else:
+            return redirect(op.get_absolute_url() + "#actions")
+    return _render_operation(request, op, action_form=form)
+
+
+@perm_required(p.OPERATIONS_VIEW)
+@require_POST
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    action = selectors.operation_action_get(user=user, pk=pk)
+    op = selectors.operation_get(user=user, pk=action.operation_id)
+    _require_work(user, op)
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.operation_action_set_status(actor=user, action=action, status=form.cleaned_data["status"])
+        except ApplicationError as exc:
+            if exc.status != 400:
+                raise
+            apply_service_error(form, exc)
+        else:
+            return redirect(op.get_absolute_url() + "#actions")
+    return _render_operation(request, op, action_status_form=form)
+
+
 # --- plans ----------------------------------------------------------------------------
 
 
@@ -354,15 +450,31 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_plan(request, plan)
 
 
-def _render_plan(request: HttpRequest, plan: Any, action_form: Any = None) -> HttpResponse:
+def _may_edit_plan(user: Any, plan: Any) -> bool:
+    return plan.lro_id == user.pk or (
+        policy.Role.ROCU_HEAD in policy.roles_of(user) and policy.has_perm(user, p.PLANS_MANAGE)
+    )
+
+
+def _require_plan_editor(user: Any, plan: Any) -> None:
+    if not _may_edit_plan(user, plan):
+        raise PermissionDenied("Only the plan's LRO and the ROCU head change the plan.")
+
+
+def _render_plan(request: HttpRequest, plan: Any, **forms_: Any) -> HttpResponse:
     user = signed_in_user(request)
     ctx = selectors.plan_page(user=user, plan=plan)
+    threat = Threat.objects.filter(pk=plan.subject_id).first()
+    show_threat = threat is not None and policy.can_see(user, threat, "threats.view")
     ctx.update(
         {
             "plan": plan,
-            "may_edit": plan.lro_id == user.pk
-            or (policy.Role.ROCU_HEAD in policy.roles_of(user) and policy.has_perm(user, p.PLANS_MANAGE)),
-            "action_form": govuk(action_form or PlanActionForm()),
+            "may_edit": _may_edit_plan(user, plan),
+            "action_form": forms_.get("action_form") or PlanActionForm(plan=plan),
+            "objective_form": forms_.get("objective_form") or PlanObjectiveForm(),
+            "action_status_form": forms_.get("action_status_form"),
+            "action_statuses": ActionStatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
+            "threat_balance_url": reverse("operations:threat-balance", args=[plan.subject_id]) if show_threat else "",
             "actions_chart": balance_chart(ctx["action_balance"], "plan-actions", "4P balance of the plan's actions"),
             "outcomes_chart": balance_chart(
                 ctx["outcome_balance"], "plan-outcomes", "4P balance of the plan's outcomes"
@@ -370,7 +482,7 @@ def _render_plan(request: HttpRequest, plan: Any, action_form: Any = None) -> Ht
             "ps": [(code, P(code).label, ctx["actions_by_p"][code]) for code in grading.PS],
         }
     )
-    return render(request, "operations/plan.html", ctx, status=400 if action_form else 200)
+    return render(request, "operations/plan.html", ctx, status=400 if forms_ else 200)
 
 
 @perm_required(p.PLANS_MANAGE)
@@ -394,20 +506,217 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 def plan_action_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     plan = selectors.plan_get(user=user, pk=pk)
-    form = PlanActionForm(request.POST)
+    _require_plan_editor(user, plan)
+    form = PlanActionForm(request.POST, plan=plan)
     if form.is_valid():
         d = form.cleaned_data
         try:
             services.plan_action_add(
-                actor=user, plan=plan, p_code=d["p"], description=d["description"], owner=d["owner"], due_on=d["due_on"]
+                actor=user,
+                plan=plan,
+                p_code=d["p"],
+                description=d["description"],
+                owner=d["owner"],
+                due_on=d["due_on"],
+                objective=d["objective"],
             )
         except ApplicationError as exc:
             if exc.status != 400:
                 raise
             apply_service_error(form, exc)
         else:
-            return redirect(plan)
+            return redirect(plan.get_absolute_url() + f"#p-{d['p']}")
     return _render_plan(request, plan, action_form=form)
+
+
+@perm_required(p.OPERATIONS_VIEW)
+@require_POST
+def plan_objective_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    plan = selectors.plan_get(user=user, pk=pk)
+    _require_plan_editor(user, plan)
+    form = PlanObjectiveForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.plan_objective_add(actor=user, plan=plan, p_code=d["p"], text=d["text"])
+        except ApplicationError as exc:
+            if exc.status != 400:
+                raise
+            apply_service_error(form, exc)
+        else:
+            return redirect(plan.get_absolute_url() + f"#p-{d['p']}")
+    return _render_plan(request, plan, objective_form=form)
+
+
+def _edit_page(
+    request: HttpRequest, form: Any, *, title: str, caption: str, back: str, conflict: EditConflict | None = None
+) -> HttpResponse:
+    status = 409 if conflict else (400 if form.is_bound else 200)
+    return render(
+        request,
+        "operations/edit.html",
+        {"form": form, "title": title, "caption": caption, "back": back, "conflict": conflict},
+        status=status,
+    )
+
+
+@perm_required(p.OPERATIONS_VIEW)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a plan's title, LRO, partners, status or review date; a stale save shows both versions."""
+    user = signed_in_user(request)
+    plan = selectors.plan_get(user=user, pk=pk)
+    _require_plan_editor(user, plan)
+    initial = {f: getattr(plan, f) for f in services.PLAN_FIELDS} | {"row_version": plan.row_version}
+    form: Any = PlanEditForm(request.POST if request.method == "POST" else None, initial=initial, region=plan.region_id)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("row_version")
+        try:
+            services.plan_update(actor=user, plan=plan, expected_version=version, **data)
+        except EditConflict as exc:
+            conflict, form = exc, govuk(rebased_form(form, exc, region=plan.region_id))
+        except ApplicationError as exc:
+            if exc.status != 400:
+                raise
+            apply_service_error(form, exc)
+        else:
+            return redirect(plan)
+    return _edit_page(
+        request,
+        form,
+        title=f"Change {plan.reference}",
+        caption=plan.title,
+        back=plan.get_absolute_url(),
+        conflict=conflict,
+    )
+
+
+@perm_required(p.OPERATIONS_VIEW)
+@require_http_methods(["GET", "POST"])
+def plan_objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    objective = selectors.plan_objective_get(user=user, pk=pk)
+    plan = objective.plan
+    _require_plan_editor(user, plan)
+    initial = {"p": objective.p, "text": objective.text, "row_version": objective.row_version}
+    form: Any = PlanObjectiveEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.plan_objective_update(
+                actor=user, objective=objective, expected_version=d["row_version"], p_code=d["p"], text=d["text"]
+            )
+        except EditConflict as exc:
+            conflict, form = exc, govuk(rebased_form(form, exc))
+        except ApplicationError as exc:
+            if exc.status != 400:
+                raise
+            apply_service_error(form, exc)
+        else:
+            return redirect(plan.get_absolute_url() + f"#p-{d['p']}")
+    return _edit_page(
+        request,
+        form,
+        title="Change an objective",
+        caption=f"{plan.reference} {plan.title}",
+        back=plan.get_absolute_url(),
+        conflict=conflict,
+    )
+
+
+@perm_required(p.OPERATIONS_VIEW)
+@require_http_methods(["GET", "POST"])
+def plan_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    action = selectors.plan_action_get(user=user, pk=pk)
+    plan = action.plan
+    _require_plan_editor(user, plan)
+    initial = {f: getattr(action, f) for f in services.PLAN_ACTION_FIELDS} | {"row_version": action.row_version}
+    form: Any = PlanActionEditForm(request.POST if request.method == "POST" else None, initial=initial, plan=plan)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.plan_action_update(
+                actor=user,
+                action=action,
+                expected_version=d["row_version"],
+                p_code=d["p"],
+                description=d["description"],
+                owner=d["owner"],
+                due_on=d["due_on"],
+                status=d["status"],
+                objective=d["objective"],
+            )
+        except EditConflict as exc:
+            conflict, form = exc, govuk(rebased_form(form, exc, plan=plan))
+        except ApplicationError as exc:
+            if exc.status != 400:
+                raise
+            apply_service_error(form, exc)
+        else:
+            return redirect(plan.get_absolute_url() + f"#p-{d['p']}")
+    return _edit_page(
+        request,
+        form,
+        title="Change an action",
+        caption=f"{plan.reference} {plan.title}",
+        back=plan.get_absolute_url(),
+        conflict=conflict,
+    )
+
+
+@perm_required(p.OPERATIONS_VIEW)
+@require_POST
+def plan_action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    action = selectors.plan_action_get(user=user, pk=pk)
+    _require_plan_editor(user, action.plan)
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_action_set_status(actor=user, action=action, status=form.cleaned_data["status"])
+        except ApplicationError as exc:
+            if exc.status != 400:
+                raise
+            apply_service_error(form, exc)
+        else:
+            return redirect(action.plan.get_absolute_url() + f"#p-{action.p}")
+    return _render_plan(request, action.plan, action_status_form=form)
+
+
+# --- the threat's 4P balance ------------------------------------------------------------
+
+
+@perm_required(p.OPERATIONS_VIEW)
+def threat_balance(request: HttpRequest, pk: int) -> HttpResponse:
+    """One threat's 4P balance: its plans' actions and its results, counted within scope
+    (counts only, so the page reads no personal data)."""
+    user = signed_in_user(request)
+    threat = policy.get_visible(user, Threat.objects.all(), "threats.view", pk=pk)
+    data = selectors.threat_balance(user=user, threat=threat)
+    return render(
+        request,
+        "operations/threat_balance.html",
+        {
+            "threat": threat,
+            "plans": data["plans"],
+            "action_balance": data["action_balance"],
+            "result_balance": data["result_balance"],
+            "actions_chart": balance_chart(
+                data["action_balance"], "threat-actions", f"4P balance of the plan actions against {threat.name}"
+            ),
+            "results_chart": balance_chart(
+                data["result_balance"],
+                "threat-results",
+                f"4P balance of outcomes and validated disruptions for {threat.name}",
+            ),
+        },
+    )
 
 
 # --- joint working compliance (counts only) -----------------------------------------

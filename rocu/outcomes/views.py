@@ -14,11 +14,13 @@ from rocu.core.exports import csv_response, xlsx_response
 from rocu.core.web import apply_service_error, paginate, perm_required, signed_in_user
 from rocu.engines import grading
 from rocu.intelligence.models import Nominal
+from rocu.operations import permissions as op_perms
 from rocu.operations import selectors as op_selectors
 from rocu.operations.views import _render_operation, balance_chart
 from rocu.outcomes import permissions as p
 from rocu.outcomes import selectors, services
 from rocu.outcomes.forms import DisruptionClaimForm, DisruptionFilterForm, OutcomeFilterForm, OutcomeForm, ValidateForm
+from rocu.threats.models import Threat
 
 
 @perm_required(p.OUTCOMES_VIEW)
@@ -217,6 +219,9 @@ def summary(request: HttpRequest) -> HttpResponse:
     """Counts only: what PCC and national roles see; no names of people or records."""
     user = signed_in_user(request)
     by_p = selectors.disruption_summary(user=user, by="p")
+    threats = Threat.objects.none()
+    if policy.has_perm(user, op_perms.OPERATIONS_VIEW) and policy.has_perm(user, "threats.view"):
+        threats = policy.restrict(user, Threat.objects.filter(is_priority=True), "threats.view").order_by("name")
     return render(
         request,
         "outcomes/summary.html",
@@ -224,6 +229,7 @@ def summary(request: HttpRequest) -> HttpResponse:
             "outcome_counts": selectors.outcome_counts(user=user),
             "by_p": by_p,
             "by_grade": selectors.disruption_summary(user=user, by="grade"),
+            "priority_threats": threats,
             "balance_chart": balance_chart(
                 selectors.region_balance(user=user), "region-balance", "4P balance of results in scope"
             ),

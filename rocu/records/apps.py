@@ -10,10 +10,12 @@ class RecordsConfig(AppConfig):
         from rocu.core import policy
         from rocu.core.navigation import NavEntry, register_nav
         from rocu.core.policy import Role
-        from rocu.intelligence.models import Nominal
+        from rocu.intelligence.models import HoldingRecord, Nominal
+        from rocu.outcomes.models import Outcome
         from rocu.records import demo, home  # noqa: F401 - registers the seeder and panel
         from rocu.records.permissions import PERSONAL, RECORDS_REVIEW, SUBJECT_ACCESS
         from rocu.records.registry import SubjectFields, register_retained_model
+        from rocu.referrals.models import ReferralSubject
 
         for role in (Role.AUDITOR, Role.ROCU_HEAD):
             policy.register_role_permissions(role, {RECORDS_REVIEW, SUBJECT_ACCESS})
@@ -45,4 +47,46 @@ class RecordsConfig(AppConfig):
                 aliases="aliases",
             ),
             reference_field="reference",
+        )
+        person = ("first_name", "surname", "date_of_birth", "address", "town", "postcode", "phone", "email")
+        subject = SubjectFields(
+            surname="surname",
+            first_name="first_name",
+            date_of_birth="date_of_birth",
+            address="address",
+            postcode="postcode",
+        )
+        # A force system's extract, as imported; reviewed from the day it was last imported.
+        register_retained_model(
+            HoldingRecord,
+            kind_label="Intelligence holding (force extract)",
+            personal_fields=person,
+            subject=subject,
+            created_field="source__imported_at",
+            changed_field="source__imported_at",
+            reference_field="person_id",
+        )
+        # Senders and recipients named on partner referrals.
+        register_retained_model(
+            ReferralSubject,
+            kind_label="Referral subject",
+            personal_fields=person,
+            subject=subject,
+            created_field="referral__created_at",
+            changed_field="referral__created_at",
+            reference_field="referral__reference",
+            region_field="referral__region",
+        )
+        # An outcome names its person through the nominal; sentence and notes may describe them.
+        register_retained_model(
+            Outcome,
+            kind_label="Outcome",
+            personal_fields=("nominal", "sentence", "notes"),
+            subject=SubjectFields(
+                surname="nominal__surname",
+                first_name="nominal__first_name",
+                date_of_birth="nominal__date_of_birth",
+                postcode="nominal__postcode",
+            ),
+            reference_field="pk",
         )

@@ -8,6 +8,9 @@ AppConfig.ready():
                             subject=SubjectFields(surname="recipient_surname", postcode="recipient_postcode"),
                             group_fn=lambda parcel: 2 if parcel.contains_weapons else None)
 
+Field names may cross relations ("referral__region") where a record keeps them on
+its parent.
+
 Registration gives every row a review group and date (retention), a place in subject
 access searches (DPA 2018 s.45), identifying keys for the counter-corruption scan, and
 a recipe for disposal: which fields are erased and to what.
@@ -58,7 +61,31 @@ class RetainedModel:
         return values
 
     def reference(self, obj: Any) -> str:
-        return str(getattr(obj, self.reference_field, "") or obj.pk)
+        return str(follow(obj, self.reference_field) or obj.pk)
+
+    def region_id(self, obj: Any) -> Any:
+        return follow(obj, f"{self.region_field}_id") if self.region_field else None
+
+    def created(self, obj: Any) -> Any:
+        return follow(obj, self.created_field)
+
+    def changed(self, obj: Any) -> Any:
+        return follow(obj, self.changed_field)
+
+    def related(self) -> list[str]:
+        """Relations the paths above cross, for select_related when many rows are read."""
+        paths = (self.reference_field, self.region_field, self.created_field, self.changed_field)
+        return sorted({p.rsplit("__", 1)[0] for p in paths if "__" in p})
+
+
+def follow(obj: Any, path: str) -> Any:
+    """A field of a record or of a record it points at ("referral__created_at"); None past an empty link."""
+    value = obj
+    for name in path.split("__"):
+        if value is None:
+            return None
+        value = getattr(value, name, None)
+    return value
 
 
 _REGISTRY: dict[str, RetainedModel] = {}

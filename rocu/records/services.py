@@ -54,8 +54,8 @@ def _as_date(value: Any) -> dt.date:
 
 def _entry_values(entry: RetainedModel, obj: Model, existing: RetentionRecord | None) -> dict[str, Any]:
     config = retention_config()
-    created = _as_date(getattr(obj, entry.created_field, None))
-    changed = _as_date(getattr(obj, entry.changed_field, None))
+    created = _as_date(entry.created(obj))
+    changed = _as_date(entry.changed(obj))
     if existing is not None and existing.group_set_by_reviewer:
         group = existing.group
     else:
@@ -69,7 +69,7 @@ def _entry_values(entry: RetainedModel, obj: Model, existing: RetentionRecord | 
     )
     return {
         "reference": entry.reference(obj)[:40],
-        "region_id": getattr(obj, f"{entry.region_field}_id", None),
+        "region_id": entry.region_id(obj),
         "group": group,
         "config_version": due.version,
         "next_review": due.next_review,
@@ -105,30 +105,54 @@ class SyncResult:
     updated: int = 0
 
 
+def _sync_rows(entry: RetainedModel, queryset: Any) -> tuple[int, int]:
+    """Entries for these rows of one registered model, in bulk: (created, updated)."""
+    existing_qs = RetentionRecord.objects.filter(object_type=entry.object_type)
+    if queryset.query.where:  # some rows: look up their entries in chunks the database accepts
+        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+        known = {
+            r.object_id: r for i in range(0, len(ids), 900) for r in existing_qs.filter(object_id__in=ids[i : i + 900])
+        }
+    else:
+        known = {r.object_id: r for r in existing_qs.iterator(2000)}
+    new_rows = []
+    changed = []
+    for obj in queryset.select_related(*entry.related()).iterator(chunk_size=2000):
+        existing = known.get(str(obj.pk))
+        if existing is not None and existing.status == RetentionStatus.DISPOSED:
+            continue
+        values = _entry_values(entry, obj, existing)
+        if existing is None:
+            new_rows.append(RetentionRecord(object_type=entry.object_type, object_id=str(obj.pk), **values))
+        elif any(getattr(existing, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(existing, k, v)
+            changed.append(existing)
+    RetentionRecord.objects.bulk_create(new_rows, batch_size=1000)
+    fields = ["reference", "region", "group", "config_version", "next_review", "review_basis"]
+    RetentionRecord.objects.bulk_update(changed, [*fields, "record_created", "record_changed"], batch_size=1000)
+    return len(new_rows), len(changed)
+
+
+def retention_register_many(*, queryset: Any) -> tuple[int, int]:
+    """`retention_register` for rows written in bulk (bulk_create sends no save signals).
+
+    Call it in the transaction that wrote them. Not audited, for the same reason.
+    """
+    entry = retained_model(f"{queryset.model._meta.app_label}.{queryset.model._meta.model_name}")
+    if entry is None:
+        return 0, 0
+    return _sync_rows(entry, queryset)
+
+
 @transaction.atomic
 def retention_sync(*, actor: Any = None, actor_username: str = "") -> SyncResult:
     """Make sure every row of every registered model has a retention entry, in bulk."""
     result = SyncResult()
     for entry in retained_models():
-        known = {r.object_id: r for r in RetentionRecord.objects.filter(object_type=entry.object_type).iterator(2000)}
-        new_rows = []
-        changed = []
-        for obj in entry.model._default_manager.all().iterator(chunk_size=2000):
-            existing = known.get(str(obj.pk))
-            if existing is not None and existing.status == RetentionStatus.DISPOSED:
-                continue
-            values = _entry_values(entry, obj, existing)
-            if existing is None:
-                new_rows.append(RetentionRecord(object_type=entry.object_type, object_id=str(obj.pk), **values))
-            elif any(getattr(existing, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(existing, k, v)
-                changed.append(existing)
-        RetentionRecord.objects.bulk_create(new_rows, batch_size=1000)
-        fields = ["reference", "region", "group", "config_version", "next_review", "review_basis"]
-        RetentionRecord.objects.bulk_update(changed, [*fields, "record_created", "record_changed"], batch_size=1000)
-        result.created += len(new_rows)
-        result.updated += len(changed)
+        created, updated = _sync_rows(entry, entry.model._default_manager.all())
+        result.created += created
+        result.updated += updated
     audit_record(
         actor=actor,
         actor_username=actor_username,

@@ -1,17 +1,25 @@
-"""API for referrals: the queue, intake of one referral, check results, verdicts and the funnel."""
+"""API for referrals: the queue, intake (one referral or a bulk file), check results, verdicts,
+triage and assignment, and the funnel.
+
+Triage and assignment name the row_version they were made from; a change saved since is
+answered 409 with both versions, and nothing is written. A bulk file is answered 202: the
+import runs as a background job whose progress and per-row errors the import resource shows.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from rocu.accounts.models import PartnerAgency, Region
+from rocu.accounts.models import Force, PartnerAgency, Region, User
 from rocu.api.base import StrictQueryMixin
 from rocu.core import policy
 from rocu.core.errors import NotFound
@@ -20,7 +28,17 @@ from rocu.intelligence import services as intel_services
 from rocu.intelligence.models import MatchVerdict
 from rocu.referrals import permissions as p
 from rocu.referrals import selectors, services
-from rocu.referrals.models import CandidateMatch, Referral, ReferralStatus, ReferralSubject
+from rocu.referrals.models import (
+    CandidateMatch,
+    HandlingCode,
+    ImportMode,
+    Referral,
+    ReferralImport,
+    ReferralStatus,
+    ReferralSubject,
+    ReferralTemplate,
+    TriageDecision,
+)
 
 
 class SubjectSerializer(serializers.ModelSerializer[ReferralSubject]):
@@ -89,6 +107,7 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
             "handling_code",
             "handling_conditions",
             "assigned_to",
+            "row_version",
             "subjects",
             "subjects_in",
         ]
@@ -106,6 +125,7 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
             "handling_code",
             "handling_conditions",
             "assigned_to",
+            "row_version",
         ]
         extra_kwargs = {"partner": {"queryset": PartnerAgency.objects.all()}, "received_on": {"required": False}}
 
@@ -119,6 +139,71 @@ class CandidateSerializer(serializers.ModelSerializer[CandidateMatch]):
 class VerdictSerializer(serializers.Serializer[Any]):
     verdict = serializers.ChoiceField(choices=MatchVerdict.choices)
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+VERSION_HELP = (
+    "The row_version of the referral you read. If someone has triaged or assigned it since, "
+    "the answer is 409 with both versions and nothing is written."
+)
+
+
+class WorkflowSerializer(serializers.ModelSerializer[Referral]):
+    """A referral's triage and assignment, without its subjects."""
+
+    status = serializers.CharField(read_only=True, help_text="received, checked or triaged")
+    decision = serializers.CharField(read_only=True, help_text="nfa, disseminate, adopt, refer_partner or empty")
+    handling_code = serializers.CharField(read_only=True, help_text="P, C or empty")
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "decision",
+            "decision_reason",
+            "decided_by",
+            "triaged_at",
+            "disseminated_to",
+            "handling_code",
+            "handling_conditions",
+            "referred_to_partner",
+            "assigned_to",
+            "row_version",
+        ]
+        read_only_fields = fields
+
+
+class ReferralTriageWrite(serializers.Serializer[Any]):
+    # Plain text (checked below) rather than a choice: "decision" names other choice sets in the schema.
+    decision = serializers.CharField(
+        max_length=15,
+        help_text="nfa (no further action), disseminate (to a force), adopt (by the ROCU) or refer_partner",
+    )
+    reason = serializers.CharField(max_length=2000, help_text="Why: always required.")
+    force = serializers.PrimaryKeyRelatedField(
+        queryset=Force.objects.all(), required=False, allow_null=True, help_text="For disseminate: the force"
+    )
+    handling_code = serializers.ChoiceField(
+        choices=HandlingCode.choices, required=False, help_text="For disseminate: P, or C with conditions"
+    )
+    handling_conditions = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    partner = serializers.PrimaryKeyRelatedField(
+        queryset=PartnerAgency.objects.all(), required=False, allow_null=True, help_text="For refer_partner"
+    )
+    row_version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=VERSION_HELP)
+
+    def validate_decision(self, value: str) -> str:
+        if value not in TriageDecision.values:
+            raise serializers.ValidationError(f"Use one of: {', '.join(TriageDecision.values)}.")
+        return value
+
+
+class ReferralAssignWrite(serializers.Serializer[Any]):
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True, help_text="A person id, or null for nobody"
+    )
+    row_version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=VERSION_HELP)
 
 
 class ReferralViewSet(
@@ -187,6 +272,44 @@ class ReferralViewSet(
             actor=user, region=region, partner=partner, template=template, head=data, subjects=subjects
         )
 
+    @extend_schema(request=ReferralTriageWrite, responses=WorkflowSerializer)
+    @action(detail=True, methods=["post"])
+    def triage(self, request: Request, pk: str | None = None) -> Response:
+        """Record the triage decision, with its reason (and force and handling code to disseminate)."""
+        policy.require(request.user, p.REFERRALS_MANAGE)
+        found = selectors.referral_get(user=request.user, pk=pk, audit=False)
+        body = ReferralTriageWrite(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        done = services.referral_triage(
+            actor=request.user,
+            referral=found,
+            decision=d["decision"],
+            reason=d["reason"],
+            force=d.get("force"),
+            handling_code=d.get("handling_code", ""),
+            handling_conditions=d["handling_conditions"],
+            partner=d.get("partner"),
+            expected_version=d["row_version"],
+        )
+        return Response(WorkflowSerializer(done).data)
+
+    @extend_schema(request=ReferralAssignWrite, responses=WorkflowSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        """Give the referral to someone in the region who works the queue, or to nobody (null)."""
+        policy.require(request.user, p.REFERRALS_MANAGE)
+        found = selectors.referral_get(user=request.user, pk=pk, audit=False)
+        body = ReferralAssignWrite(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = services.referral_assign(
+            actor=request.user,
+            referral=found,
+            assignee=body.validated_data["assignee"],
+            expected_version=body.validated_data["row_version"],
+        )
+        return Response(WorkflowSerializer(done).data)
+
     @extend_schema(responses=CandidateSerializer(many=True))
     @action(detail=True, methods=["get"])
     def candidates(self, request: Request, pk: str | None = None) -> Response:
@@ -217,6 +340,131 @@ class ReferralViewSet(
             reason=body.validated_data["reason"],
         )
         return Response({"verdict": decision.verdict}, status=status.HTTP_201_CREATED)
+
+
+class ImportJobSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    status = serializers.CharField(help_text="queued, running, succeeded or failed")
+    progress_done = serializers.IntegerField()
+    progress_total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    message = serializers.CharField()
+    error = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text="The job's page, with its progress bar")
+
+    def get_url(self, obj: Any) -> str:
+        return reverse("core:job", args=[obj.pk])
+
+
+class ImportSerializer(serializers.ModelSerializer[ReferralImport]):
+    status = serializers.CharField(read_only=True, help_text="queued, done, rejected or failed")
+    template = serializers.CharField(read_only=True, help_text="border_force_parcel or partner_general")
+    mode = serializers.CharField(read_only=True, help_text="all_or_nothing or valid_rows")
+    job = ImportJobSerializer(read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField(help_text="This import, to poll until its status is not queued")
+    errors_csv = serializers.SerializerMethodField(help_text="The per-row error report as CSV")
+
+    class Meta:
+        model = ReferralImport
+        fields = [
+            "id",
+            "partner",
+            "template",
+            "mode",
+            "filename",
+            "status",
+            "rows_total",
+            "rows_imported",
+            "rows_duplicate",
+            "rows_invalid",
+            "created_at",
+            "job",
+            "url",
+            "errors_csv",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj: ReferralImport) -> str:
+        return reverse("referral-import-detail", args=[obj.pk])
+
+    def get_errors_csv(self, obj: ReferralImport) -> str:
+        return reverse("referrals:import-errors", args=[obj.pk])
+
+
+class ImportRowErrorSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField(help_text="The line of the file (the header is line 1); 0 for the whole file")
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportDetailSerializer(ImportSerializer):
+    row_errors = ImportRowErrorSerializer(source="errors", many=True, read_only=True)
+
+    class Meta(ImportSerializer.Meta):
+        fields = [*ImportSerializer.Meta.fields, "row_errors"]
+        read_only_fields = fields
+
+
+class ImportWrite(serializers.Serializer[Any]):
+    file = serializers.FileField(help_text="CSV (UTF-8) or XLSX with the template's columns")
+    partner = serializers.PrimaryKeyRelatedField(queryset=PartnerAgency.objects.all())
+    template = serializers.ChoiceField(choices=ReferralTemplate.choices)
+    mode = serializers.ChoiceField(
+        choices=ImportMode.choices,
+        default=ImportMode.ALL_OR_NOTHING,
+        help_text="all_or_nothing: import only if every row is valid; valid_rows: import those, report the rest",
+    )
+
+
+class ReferralImportViewSet(StrictQueryMixin, viewsets.GenericViewSet):
+    """Bulk intake: upload a file, then follow its job; imports of the caller's region."""
+
+    lookup_value_regex = r"[0-9]{1,18}"
+    serializer_class = ImportSerializer
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self) -> QuerySet[ReferralImport]:
+        if getattr(self, "swagger_fake_view", False):
+            return ReferralImport.objects.none()
+        policy.require(self.request.user, p.REFERRALS_MANAGE)
+        return selectors.imports_visible(user=self.request.user)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ImportSerializer(page, many=True).data)
+
+    @extend_schema(responses=ImportDetailSerializer)
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        """Status, counts, the job's progress and every row's problem (row, field, message)."""
+        policy.require(request.user, p.REFERRALS_MANAGE)
+        return Response(ImportDetailSerializer(selectors.import_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportWrite}, responses={202: ImportSerializer}, operation_id="referral_import"
+    )
+    def create(self, request: Request) -> Response:
+        """Queue a file's import (as the import page does) and answer 202 with where to follow it."""
+        policy.require(request.user, p.REFERRALS_MANAGE)  # before the body is read: 403, not 415
+        body = ImportWrite(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        user: Any = request.user
+        try:
+            region = Region.objects.get(pk=user.region_id)
+        except Region.DoesNotExist:
+            raise NotFound("You have no home region.") from None
+        started = services.referral_import_start(
+            actor=user,
+            region=region,
+            partner=d["partner"],
+            template=d["template"],
+            mode=d["mode"],
+            filename=d["file"].name,
+            content=d["file"].read(),
+        )
+        started.refresh_from_db()
+        data = ImportSerializer(started).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 
 
 class FunnelViewSet(StrictQueryMixin, viewsets.ViewSet):

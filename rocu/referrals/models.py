@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from rocu.core.classification import Classification
+from rocu.core.concurrency import RowVersionField
 from rocu.core.policy import PolicyFields
 
 
@@ -85,6 +86,8 @@ class Referral(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Triage and assignment are saved only from the version the person read (optimistic locking).
+    row_version = RowVersionField()
 
     policy = PolicyFields(
         region="region", force=("disseminated_to",), classification="classification", personal_data=True

@@ -159,6 +159,12 @@ def import_get(*, user: Any, pk: Any) -> ReferralImport:
     )
 
 
+def imports_visible(*, user: Any) -> QuerySet[ReferralImport]:
+    return policy.restrict(
+        user, ReferralImport.objects.select_related("partner", "job").defer("content"), p.REFERRALS_MANAGE
+    ).order_by("-created_at", "-pk")
+
+
 def imports_recent(*, user: Any) -> QuerySet[ReferralImport]:
     return policy.restrict(user, ReferralImport.objects.select_related("partner"), p.REFERRALS_MANAGE)[:10]
 

@@ -20,10 +20,12 @@ from rocu.audit.models import Category
 from rocu.audit.services import audit_record
 from rocu.core import policy
 from rocu.core.classification import Classification
+from rocu.core.concurrency import save_if_unchanged
 from rocu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from rocu.intelligence import linking
 from rocu.intelligence import permissions as intel_perms
 from rocu.intelligence.models import MatchDecision, MatchVerdict
+from rocu.records.services import retention_register_many
 from rocu.referrals import intake, sla
 from rocu.referrals import permissions as p
 from rocu.referrals.models import (
@@ -104,20 +106,34 @@ def _save_batch(
 
 
 def save_referrals(referrals: list[Referral], parsed: Sequence[intake.ParsedReferral]) -> list[Referral]:
-    """Insert built referrals and their subjects in bulk (no audit: callers audit the batch)."""
-    Referral.objects.bulk_create(referrals, batch_size=1000)
-    if any(r.pk is None for r in referrals):  # a backend that does not return keys
-        by_temp = dict(
-            Referral.objects.filter(reference__in=[r.reference for r in referrals]).values_list("reference", "pk")
-        )
-        for r in referrals:
-            r.pk = by_temp[r.reference]
-    for r in referrals:
-        r.reference = f"REF-{r.pk:06d}"
-    Referral.objects.bulk_update(referrals, ["reference"], batch_size=1000)
-    subjects = [_subject(ref, person) for ref, row in zip(referrals, parsed, strict=True) for person in row.subjects]
+    """Insert built referrals and their subjects in bulk (no audit: callers audit the batch).
+
+    A partner reference already stored, for instance by an import of the same file
+    running at the same time, is skipped by the database's unique constraint rather
+    than duplicated or failing the batch: only the referrals inserted are returned
+    (with their subjects saved), so the caller can count the rest as duplicates.
+    """
+    Referral.objects.bulk_create(referrals, batch_size=1000, ignore_conflicts=True)
+    # Keys are not returned when conflicts are ignored: find the rows by their temporary references.
+    temps = [r.reference for r in referrals]
+    by_temp: dict[str, int] = {}
+    for start in range(0, len(temps), 900):
+        by_temp.update(Referral.objects.filter(reference__in=temps[start : start + 900]).values_list("reference", "pk"))
+    inserted: list[tuple[Referral, intake.ParsedReferral]] = []
+    for r, row in zip(referrals, parsed, strict=True):
+        pk = by_temp.get(r.reference)
+        if pk is None:
+            continue
+        r.pk = pk
+        r.reference = f"REF-{pk:06d}"
+        inserted.append((r, row))
+    saved = [r for r, _ in inserted]
+    Referral.objects.bulk_update(saved, ["reference"], batch_size=1000)
+    subjects = [_subject(ref, person) for ref, row in inserted for person in row.subjects]
     ReferralSubject.objects.bulk_create(subjects, batch_size=1000)
-    return referrals
+    # bulk_create sends no save signals: give the subjects their review dates here.
+    retention_register_many(queryset=ReferralSubject.objects.filter(referral__in=saved))
+    return saved
 
 
 @transaction.atomic
@@ -156,7 +172,10 @@ def referral_create(
     if classification not in policy.scope_for(actor).classifications:
         raise ValidationFailed("Your vetting does not reach that classification.", field="classification")
     parsed[0].head["classification"] = classification
-    (referral,) = _save_batch(actor=actor, region=region, partner=partner, template=template, parsed=parsed)
+    saved = _save_batch(actor=actor, region=region, partner=partner, template=template, parsed=parsed)
+    if not saved:  # recorded by someone else since the check above
+        raise Conflict(f"{partner.name} referral {parsed[0].head['partner_reference']} is already recorded.")
+    (referral,) = saved
     audit_record(
         actor=actor,
         category=Category.COLLECTION,
@@ -225,7 +244,13 @@ def referral_import_start(
 
 
 def referral_import_process(*, upload: ReferralImport, progress: Progress | None = None) -> ReferralImport:
-    """Validate every row, then write all (or the valid ones) and check them, in one transaction."""
+    """Validate every row, then write all (or the valid ones) and check them, in one transaction.
+
+    Safe to run again (a retried job): an upload already imported or rejected is returned
+    as it is, and a worker that died part way left it queued with its file, as before.
+    """
+    if upload.status != ImportStatus.QUEUED:
+        return upload
     actor = upload.uploaded_by
     report = progress or (lambda done, total, msg: None)
     try:
@@ -256,10 +281,16 @@ def referral_import_process(*, upload: ReferralImport, progress: Progress | None
         return upload
     report(len(rows) // 2, len(rows), f"Saving {len(fresh)} referrals")
     with transaction.atomic():
+        still_queued = ReferralImport.objects.select_for_update().filter(pk=upload.pk, status=ImportStatus.QUEUED)
+        if not list(still_queued.values_list("pk", flat=True)):
+            upload.refresh_from_db()  # another run of this job finished it meanwhile
+            return upload
         referrals = _save_batch(
             actor=actor, region=upload.region, partner=upload.partner, template=upload.template, parsed=fresh
         )
         upload.rows_imported = len(referrals)
+        # Rows another import (of the same file, say) stored since the count above are duplicates too.
+        upload.rows_duplicate += len(fresh) - len(referrals)
         upload.status = ImportStatus.DONE
         upload.save()
         audit_record(
@@ -353,8 +384,28 @@ def referrals_check(*, actor: Any, referrals: Sequence[Referral], threshold: flo
     return len(rows)
 
 
+ASSIGN_FIELDS = ("assigned_to", "status", "decision")
+TRIAGE_FIELDS = (
+    "decision",
+    "decision_reason",
+    "disseminated_to",
+    "handling_code",
+    "handling_conditions",
+    "referred_to_partner",
+    "status",
+    "decided_by",
+    "triaged_at",
+    "assigned_to",
+)
+
+
 @transaction.atomic
-def referral_assign(*, actor: Any, referral: Referral, assignee: User | None) -> Referral:
+def referral_assign(*, actor: Any, referral: Referral, assignee: User | None, expected_version: int | None) -> Referral:
+    """Give the referral to someone who works the queue (or to nobody).
+
+    Saved only if the referral is still at `expected_version`: an assignment or triage
+    made since is an `EditConflict`, and nothing is written.
+    """
     policy.require(actor, p.REFERRALS_MANAGE)
     _own_region(actor, referral.region)
     if assignee is not None:
@@ -364,14 +415,14 @@ def referral_assign(*, actor: Any, referral: Referral, assignee: User | None) ->
             raise ValidationFailed("That person does not work the referral queue.", field="assignee")
     previous = referral.assigned_to_id
     referral.assigned_to = assignee
-    referral.save(update_fields=["assigned_to"])
+    save_if_unchanged(referral, expected_version=expected_version, fields=ASSIGN_FIELDS, what=referral.reference)
     audit_record(
         actor=actor,
         category=Category.ALTERATION,
         action="referrals.referral.assign",
         obj=referral,
         region_id=referral.region_id,
-        detail={"from": previous, "to": assignee.pk if assignee else None},
+        detail={"from": previous, "to": assignee.pk if assignee else None, "row_version": referral.row_version},
     )
     return referral
 
@@ -387,9 +438,15 @@ def referral_triage(
     handling_code: str = "",
     handling_conditions: str = "",
     partner: PartnerAgency | None = None,
+    expected_version: int | None,
 ) -> Referral:
     """Record the triage decision; a reason is always required, and dissemination names
-    the receiving force and the handling code (with conditions when the code is C)."""
+    the receiving force and the handling code (with conditions when the code is C).
+
+    Saved only if the referral is still at `expected_version` (the version the person
+    read): a decision or assignment made since is an `EditConflict` with both versions,
+    and nothing is written or audited.
+    """
     policy.require(actor, p.REFERRALS_MANAGE)
     _own_region(actor, referral.region)
     if referral.status == ReferralStatus.RECEIVED:
@@ -414,14 +471,14 @@ def referral_triage(
         raise ValidationFailed("Choose the partner the referral goes to.", field="partner")
     referral.decision = decision
     referral.decision_reason = reason
-    referral.decided_by = actor
+    referral.decided_by_id = actor.pk  # the id: `actor` may be a lazy request.user
     referral.triaged_at = timezone.now()
     referral.status = ReferralStatus.TRIAGED
     referral.disseminated_to = force if decision == TriageDecision.DISSEMINATE else None
     referral.handling_code = handling_code if decision == TriageDecision.DISSEMINATE else ""
     referral.handling_conditions = handling_conditions.strip() if handling_code == HandlingCode.C else ""
     referral.referred_to_partner = partner if decision == TriageDecision.REFER_PARTNER else None
-    referral.save()
+    save_if_unchanged(referral, expected_version=expected_version, fields=TRIAGE_FIELDS, what=referral.reference)
     audit_record(
         actor=actor,
         category=Category.DISCLOSURE
@@ -432,7 +489,7 @@ def referral_triage(
         region_id=referral.region_id,
         recipient=(force.name if force and decision == TriageDecision.DISSEMINATE else "")
         or (partner.name if partner and decision == TriageDecision.REFER_PARTNER else ""),
-        detail={"decision": decision, "handling_code": referral.handling_code},
+        detail={"decision": decision, "handling_code": referral.handling_code, "row_version": referral.row_version},
     )
     return referral
 

@@ -16,6 +16,7 @@ from rocu.audit.models import Category
 from rocu.audit.services import audit_record
 from rocu.core import policy
 from rocu.core.charts import PALETTE, chart
+from rocu.core.concurrency import EditConflict, rebased_form
 from rocu.core.errors import ApplicationError, NotFound
 from rocu.core.exports import csv_response, xlsx_response
 from rocu.core.web import apply_service_error, paginate, perm_required, signed_in_user
@@ -114,11 +115,39 @@ def _export(user: Any, qs: Any, kind: str) -> HttpResponse:
 @perm_required(p.REFERRALS_VIEW)
 def referral(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    found = selectors.referral_get(user=user, pk=pk)
+    return _referral_page(request, user, selectors.referral_get(user=user, pk=pk))
+
+
+def _people(found: Any) -> Any:
+    return User.objects.filter(region_id=found.region_id, is_active=True).order_by("last_name", "first_name")
+
+
+def _referral_page(
+    request: HttpRequest,
+    user: Any,
+    found: Any,
+    *,
+    triage_form: Any = None,
+    assign_form: Any = None,
+    conflict: EditConflict | None = None,
+) -> HttpResponse:
+    """The referral with its subjects and candidates; the triage and assignment forms carry
+    the version drawn, and after a stale save they come back rebased, with both versions shown."""
     subjects = list(found.subjects.all())
     candidates = selectors.candidates_for(user=user, referral=found)
     can_manage = policy.has_perm(user, p.REFERRALS_MANAGE)
-    people = User.objects.filter(region_id=found.region_id, is_active=True).order_by("last_name", "first_name")
+    if can_manage:
+        assign_form = assign_form or forms.AssignForm(
+            initial={"assignee": found.assigned_to_id, "row_version": found.row_version}, people=_people(found)
+        )
+        triage_form = triage_form or forms.TriageForm(
+            initial={
+                "decision": found.decision,
+                "force": found.disseminated_to_id,
+                "handling_code": found.handling_code,
+                "row_version": found.row_version,
+            }
+        )
     return render(
         request,
         "referrals/referral.html",
@@ -128,18 +157,9 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             "clocks": selectors.clocks(found),
             "may_see_checks": selectors.may_see_checks(user),
             "can_manage": can_manage,
-            "assign_form": forms.AssignForm(initial={"assignee": found.assigned_to_id}, people=people)
-            if can_manage
-            else None,
-            "triage_form": forms.TriageForm(
-                initial={
-                    "decision": found.decision,
-                    "force": found.disseminated_to_id,
-                    "handling_code": found.handling_code,
-                }
-            )
-            if can_manage
-            else None,
+            "assign_form": assign_form if can_manage else None,
+            "triage_form": triage_form if can_manage else None,
+            "conflict": conflict,
         },
     )
 
@@ -147,15 +167,20 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_required(p.REFERRALS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest) -> HttpResponse:
+    """A referral typed in by hand, on the form of the chosen partner template."""
     user = signed_in_user(request)
-    form = forms.ParcelReferralForm(request.POST or None, initial={"partner": _border_force()})
+    template = request.POST.get("template") or request.GET.get("template") or ReferralTemplate.BORDER_FORCE_PARCEL
+    if template not in ReferralTemplate.values:
+        raise NotFound("There is no such referral template.")
+    initial = {"partner": _border_force()} if template == ReferralTemplate.BORDER_FORCE_PARCEL else {}
+    form = forms.ReferralForm(request.POST or None, template=template, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.referral_create(
                 actor=user,
                 region=_region(user),
                 partner=form.cleaned_data["partner"],
-                template=ReferralTemplate.BORDER_FORCE_PARCEL,
+                template=template,
                 head=form.head(),
                 subjects=form.subjects(),
             )
@@ -164,7 +189,16 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Referral {created.reference} recorded and checked against holdings.")
             return redirect("referrals:referral", pk=created.pk)
-    return render(request, "referrals/referral_form.html", {"form": form})
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {
+            "form": form,
+            "template": template,
+            "template_label": ReferralTemplate(template).label,
+            "templates": ReferralTemplate.choices,
+        },
+    )
 
 
 def _border_force() -> int | None:
@@ -176,17 +210,36 @@ def _border_force() -> int | None:
 def referral_assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     found = selectors.referral_get(user=user, pk=pk, audit=False)
-    people = User.objects.filter(region_id=found.region_id, is_active=True)
-    form = forms.AssignForm(request.POST, people=people)
+    form = forms.AssignForm(request.POST, people=_people(found))
     if form.is_valid():
         try:
-            services.referral_assign(actor=user, referral=found, assignee=form.cleaned_data["assignee"])
+            services.referral_assign(
+                actor=user,
+                referral=found,
+                assignee=form.cleaned_data["assignee"],
+                expected_version=form.cleaned_data["row_version"],
+            )
             messages.success(request, "Assignment saved.")
+        except EditConflict as exc:
+            rebased = rebased_form(form, exc, people=_people(found))
+            return _referral_page(
+                request, user, selectors.referral_get(user=user, pk=pk), assign_form=rebased, conflict=exc
+            )
         except ApplicationError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "Choose someone from the list.")
+        messages.error(request, _first_error(form, "Choose someone from the list."))
     return redirect("referrals:referral", pk=found.pk)
+
+
+def _first_error(form: Any, default: str) -> str:
+    if "row_version" in form.errors:
+        return "The page was out of date; it has been reloaded. Make the change again."
+    if not form.errors:
+        return default
+    name, errs = next(iter(form.errors.items()))
+    label = form.fields[name].label if name in form.fields else ""
+    return f"{label or name.replace('_', ' ').capitalize()}: {errs[0]}"
 
 
 @perm_required(p.REFERRALS_MANAGE)
@@ -207,14 +260,22 @@ def referral_triage(request: HttpRequest, pk: int) -> HttpResponse:
                 handling_code=d.get("handling_code") or "",
                 handling_conditions=d.get("handling_conditions") or "",
                 partner=d.get("partner"),
+                expected_version=d["row_version"],
+            )
+        except EditConflict as exc:
+            return _referral_page(
+                request,
+                user,
+                selectors.referral_get(user=user, pk=pk),
+                triage_form=rebased_form(form, exc),
+                conflict=exc,
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"Triage decision recorded: {found.get_decision_display()}.")
     else:
-        first = next(iter(form.errors.items()))
-        messages.error(request, f"{form.fields[first[0]].label or first[0].title()}: {first[1][0]}")
+        messages.error(request, _first_error(form, "Check the decision."))
     return redirect("referrals:referral", pk=found.pk)
 
 

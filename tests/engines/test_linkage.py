@@ -77,3 +77,28 @@ def test_it_links_invented_uk_referrals_well():
     tp = len(predicted & scenario.true_pairs)
     precision, recall = tp / max(len(predicted), 1), tp / len(scenario.true_pairs)
     assert 2 * precision * recall / (precision + recall) >= 0.8
+
+
+def test_a_warm_check_raises_the_same_pairs_as_a_cold_run_over_all_holdings():
+    """Pre-blocking and precounted term frequencies change the cost of a warm check, not its answer."""
+    scenario = build_scenario(holdings=3000, referrals=60, seed=11)
+    holdings = linkage.prepare(pd.DataFrame(list(iter_rows(scenario.holdings))), id_column="person_id")
+    subjects = linkage.prepare(
+        pd.DataFrame(list(iter_rows(scenario.referrals, "referral_id"))), id_column="referral_id"
+    )
+    model = linkage.load_model()
+    warm_holdings = linkage.WarmHoldings(holdings, model)
+    raised = 0
+    for i in range(0, 60, 20):  # batches, as referrals arrive, all on one warm connection
+        batch = subjects.iloc[i : i + 20]
+        cold = {
+            (c.subject_id, c.holding_id): c.match_probability
+            for c in linkage.link(subjects=batch, holdings=holdings, model=model, threshold=0.01)
+        }
+        warm = {(c.subject_id, c.holding_id): c.match_probability for c in warm_holdings.check(batch, threshold=0.01)}
+        assert warm.keys() == cold.keys()
+        for pair, probability in cold.items():
+            assert warm[pair] == pytest.approx(probability, rel=1e-9)
+        raised += len(cold)
+    assert raised >= 10
+    assert warm_holdings.check(subjects.iloc[0:0]) == []

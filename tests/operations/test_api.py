@@ -226,3 +226,19 @@ def test_it_records_reading_outcomes_that_name_a_person(client_for):
     event = AuditEvent.objects.filter(action="outcomes.outcome.api_read").order_by("-pk").first()
     assert AuditEvent.objects.filter(action="outcomes.outcome.api_read").count() == before + 1
     assert event.category == "consultation"
+
+
+# The plan's LRO and the ROCU head change it; others who see it get 403, the rest 404.
+PLAN_PATCH = "403 404 403 200 200 403 403 403 403 404 401"
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [pytest.param(a, int(e), id=str(a)) for a, e in zip(ACTORS, PLAN_PATCH.split(), strict=True)],
+)
+def test_it_answers_each_actor_changing_a_plan(client_for, records, actor, expected):
+    url = f"/api/v1/plans/{records['plan']}/"
+    resp = client_for(actor).patch(
+        url, data=json.dumps({"partners": "NABIS", "row_version": 1}), content_type="application/json"
+    )
+    assert resp.status_code == expected, resp.content[:300]

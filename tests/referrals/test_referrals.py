@@ -147,19 +147,35 @@ def test_it_requires_a_reason_force_and_handling_code_to_disseminate(persona, sw
         actor=actor, region=sw, partner=border_force, template="border_force_parcel", **parcel("BF-T-7")
     )
     with pytest.raises(ValidationFailed) as err:
-        services.referral_triage(actor=actor, referral=referral, decision="disseminate", reason="")
+        services.referral_triage(
+            actor=actor, referral=referral, decision="disseminate", reason="", expected_version=referral.row_version
+        )
     assert err.value.field == "reason"
     with pytest.raises(ValidationFailed) as err:
-        services.referral_triage(actor=actor, referral=referral, decision="disseminate", reason="Local")
+        services.referral_triage(
+            actor=actor, referral=referral, decision="disseminate", reason="Local", expected_version=1
+        )
     assert err.value.field == "force"
     dc = Force.objects.get(code="devon-cornwall")
     with pytest.raises(ValidationFailed) as err:
         services.referral_triage(
-            actor=actor, referral=referral, decision="disseminate", reason="Local", force=dc, handling_code="C"
+            actor=actor,
+            referral=referral,
+            decision="disseminate",
+            reason="Local",
+            force=dc,
+            handling_code="C",
+            expected_version=1,
         )
     assert err.value.field == "handling_conditions"
     services.referral_triage(
-        actor=actor, referral=referral, decision="disseminate", reason="Local supply", force=dc, handling_code="P"
+        actor=actor,
+        referral=referral,
+        decision="disseminate",
+        reason="Local supply",
+        force=dc,
+        handling_code="P",
+        expected_version=1,
     )
     event = AuditEvent.objects.filter(action="referrals.referral.triage").latest("seq")
     assert (event.category, event.recipient) == (Category.DISCLOSURE, dc.name)
@@ -185,7 +201,7 @@ def test_it_refuses_triage_before_the_check(persona, sw, border_force):
         **parcel("BF-T-8"),
     )
     with pytest.raises(ValidationFailed):
-        services.referral_triage(actor=actor, referral=referral, decision="nfa", reason="Nothing")
+        services.referral_triage(actor=actor, referral=referral, decision="nfa", reason="Nothing", expected_version=1)
 
 
 def test_it_counts_service_levels_in_working_days_around_bank_holidays():
