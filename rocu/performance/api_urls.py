@@ -2,4 +2,8 @@
 
 from typing import Any
 
-ROUTES: list[tuple[str, Any, str]] = []
+from rocu.performance import api
+
+ROUTES: list[tuple[str, Any, str]] = [
+    ("metrics", api.MetricViewSet, "metric"),
+]

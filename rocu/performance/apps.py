@@ -10,7 +10,7 @@ class PerformanceConfig(AppConfig):
         from rocu.core import policy
         from rocu.core.navigation import NavEntry, register_nav
         from rocu.core.policy import Role
-        from rocu.performance import demo, home  # noqa: F401 - registers the seeder and home panel
+        from rocu.performance import demo, demo_regions, home  # noqa: F401 - registers the seeders and home panel
         from rocu.performance.permissions import PERFORMANCE_CATALOGUE, PERFORMANCE_NATIONAL, PERFORMANCE_VIEW
 
         for role in Role:

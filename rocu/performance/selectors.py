@@ -198,25 +198,19 @@ def _breakdown(
     return [(_label(choices, k) if choices is not None else str(k), int(found.get(k, 0))) for k in keys]
 
 
+def _period_filter(date_field: str, period: m.Period) -> Q:
+    return Q(**{f"{date_field}__gte": period.start, f"{date_field}__lt": period.end})
+
+
 def _trend(qs: QuerySet[Any], date_field: str, periods: list[m.Period], *, total_field: str | None = None) -> list[int]:
-    """Totals per period from one grouped query by month."""
-    agg = Sum(total_field) if total_field else Count("pk", distinct=True)
-    rows = (
-        qs.filter(**{f"{date_field}__gte": periods[0].start, f"{date_field}__lt": periods[-1].end})
-        .annotate(month=TruncMonth(date_field))
-        .values("month")
-        .annotate(n=agg)
-        .order_by()
-    )
-    totals = [0] * len(periods)
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, dt.datetime):
-            month = month.date()
-        for i, period in enumerate(periods):
-            if period.contains(month):
-                totals[i] += int(row["n"] or 0)
-    return totals
+    """Totals per period from one query: a filtered aggregate per period, plain SQL comparisons
+    (no per-row date functions, which SQLite runs in Python)."""
+    aggs: dict[str, Any] = {}
+    for i, period in enumerate(periods):
+        within = _period_filter(date_field, period)
+        aggs[f"t{i}"] = Sum(total_field, filter=within) if total_field else Count("pk", filter=within, distinct=True)
+    row = qs.filter(**{f"{date_field}__gte": periods[0].start, f"{date_field}__lt": periods[-1].end}).aggregate(**aggs)
+    return [int(row[f"t{i}"] or 0) for i in range(len(periods))]
 
 
 def _in_period(qs: QuerySet[Any], date_field: str, period: m.Period) -> QuerySet[Any]:
@@ -403,20 +397,26 @@ def _referral_funnel(
 
 
 def _rate_trend(qs: QuerySet[Any], date_field: str, periods: list[m.Period], num: Q, den: Q) -> list[float | None]:
+    """Rates per period from one query grouped by a period bucket (plain comparisons), so a
+    numerator with a per-row function is worked out once a row, not once a period."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    bucket = Case(
+        *(When(_period_filter(date_field, p), then=Value(i)) for i, p in enumerate(periods)),
+        output_field=IntegerField(),
+    )
     rows = (
         qs.filter(**{f"{date_field}__gte": periods[0].start, f"{date_field}__lt": periods[-1].end})
-        .annotate(month=TruncMonth(date_field))
-        .values("month")
+        .annotate(bucket=bucket)
+        .values("bucket")
         .annotate(k=Count("pk", filter=num, distinct=True), n=Count("pk", filter=den, distinct=True))
         .order_by()
     )
     ks, ns = [0] * len(periods), [0] * len(periods)
     for row in rows:
-        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        for i, p in enumerate(periods):
-            if p.contains(month):
-                ks[i] += row["k"]
-                ns[i] += row["n"]
+        if row["bucket"] is not None:
+            ks[row["bucket"]] += int(row["k"] or 0)
+            ns[row["bucket"]] += int(row["n"] or 0)
     return [m.rate(k, n) for k, n in zip(ks, ns, strict=True)]
 
 
