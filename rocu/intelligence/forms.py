@@ -45,3 +45,20 @@ class NominalSearchForm(forms.Form):
     q = forms.CharField(max_length=100, required=False)
     category = forms.ChoiceField(choices=[("", "Any"), *DataSubjectCategory.choices], required=False)
     sort = forms.CharField(max_length=20, required=False)
+
+
+class HoldingsUploadForm(GovukMixin, forms.Form):
+    source = forms.CharField(
+        max_length=80,
+        label="Source system",
+        help_text="The force system the extract comes from, e.g. Devon and Cornwall Niche",
+    )
+    replace = forms.BooleanField(
+        required=False,
+        label="Replace this source's records",
+        help_text="Without this, rows update the person with the same person_id and new people are added.",
+    )
+    file = forms.FileField(
+        label="Extract (CSV)",
+        help_text="Columns person_id, first_name, surname, dob, address, town, postcode, phone, email; UTF-8.",
+    )

@@ -82,6 +82,36 @@ class HoldingsSource(models.Model):
         return self.name
 
 
+class HoldingsUploadStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    IMPORTED = "imported", "Imported"
+    REFUSED = "refused", "Refused"
+
+
+class HoldingsUpload(models.Model):
+    """An extract uploaded on the holdings page: kept until its job has read it, then the outcome remains."""
+
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    source_name = models.CharField(max_length=80)
+    replace = models.BooleanField(default=False)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField(blank=True)
+    status = models.CharField(max_length=10, choices=HoldingsUploadStatus.choices, default=HoldingsUploadStatus.QUEUED)
+    counts = models.JSONField(default=dict, blank=True)  # added, updated, removed, total
+    error = models.CharField(max_length=500, blank=True)
+    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    policy = PolicyFields(region="region")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class HoldingRecord(models.Model):
     """A person as a force system holds them; `person_id` is that system's own key."""
 

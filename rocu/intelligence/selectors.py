@@ -77,6 +77,22 @@ def holdings_sources(*, user: Any) -> QuerySet[Any]:
     return policy.restrict(user, HoldingsSource.objects.select_related("imported_by"), p.HOLDINGS_VIEW)
 
 
+def holdings_uploads_recent(*, user: Any) -> QuerySet[Any]:
+    from rocu.intelligence import permissions as p
+    from rocu.intelligence.models import HoldingsUpload
+
+    return policy.restrict(user, HoldingsUpload.objects.defer("content"), p.HOLDINGS_MANAGE)[:10]
+
+
+def holdings_upload_get(*, user: Any, pk: Any) -> Any:
+    from rocu.intelligence import permissions as p
+    from rocu.intelligence.models import HoldingsUpload
+
+    return policy.get_visible(
+        user, HoldingsUpload.objects.defer("content").select_related("uploaded_by"), p.HOLDINGS_MANAGE, pk=pk
+    )
+
+
 def linkage_model_version() -> str:
     from rocu.intelligence.linking import model
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -143,6 +144,115 @@ def holdings_rows_validate(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
         record["postcode"] = record["postcode"].upper()
         cleaned.append(record)
     return cleaned
+
+
+def holdings_csv_rows(content: bytes) -> list[dict[str, str]]:
+    """An extract's rows from CSV bytes: UTF-8 (a BOM is fine), the holdings columns by name, any order."""
+    import csv
+    import io
+
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed(
+            "The file is not UTF-8 text. Save it as CSV UTF-8 and upload it again.", field="file"
+        ) from None
+    if "\x00" in text:
+        raise ValidationFailed("The file is not a CSV text file.", field="file")
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        missing = [c for c in HOLDINGS_CSV_COLUMNS if c not in header]
+        if missing:
+            raise ValidationFailed(f"The file has no column {', '.join(missing)}.", field="file")
+        reader.fieldnames = header
+        return [{k: v for k, v in row.items() if isinstance(k, str)} for row in reader]
+    except csv.Error as exc:
+        raise ValidationFailed(f"The file is not readable CSV ({exc}).", field="file") from None
+
+
+def holdings_upload_start(
+    *, actor: Any, region: Region, source_name: str, replace: bool, filename: str, content: bytes
+) -> Any:
+    """Keep an uploaded extract and queue its import; the job page shows progress."""
+    from rocu.core.jobs import job_enqueue
+    from rocu.intelligence import permissions as p
+    from rocu.intelligence.models import HoldingsUpload
+    from rocu.intelligence.tasks import holdings_import_run
+
+    policy.require(actor, p.HOLDINGS_MANAGE)
+    scope = policy.scope_for(actor)
+    if not scope.all_regions and region.pk != scope.region_id:
+        raise PermissionDenied("You can import holdings for your own region only.")
+    source_name = (source_name or "").strip()
+    if not source_name or len(source_name) > 80:
+        raise ValidationFailed("Name the source system in 1 to 80 characters.", field="source")
+    if not filename.lower().endswith(".csv"):
+        raise ValidationFailed("Upload the extract as a .csv file.", field="file")
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is not None and len(content) > limit:
+        raise ValidationFailed(
+            f"The file is {len(content) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. Load larger extracts with "
+            "`rocu holdings import`.",
+            field="file",
+        )
+    holdings_csv_rows(content[:65536].rsplit(b"\n", 1)[0] if len(content) > 65536 else content)  # header and encoding
+    with transaction.atomic():
+        upload = HoldingsUpload.objects.create(
+            region=region,
+            source_name=source_name,
+            replace=replace,
+            filename=filename[:200],
+            content=content,
+            uploaded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            category=Category.COLLECTION,
+            action="intelligence.holdings.upload",
+            obj=upload,
+            region_id=region.pk,
+            detail={"bytes": len(content), "source": source_name, "replace": replace},
+        )
+        job = job_enqueue(
+            actor=actor,
+            kind="intelligence.holdings.import",
+            title=f"Holdings import of {filename[:150]}",
+            region=region,
+            task=holdings_import_run,
+            args=[upload.pk],
+        )
+        upload.job = job
+        upload.save(update_fields=["job"])
+    return upload
+
+
+def holdings_upload_process(*, upload: Any, progress: Any = None) -> Any:
+    """Run an uploaded extract's import: all of it, or (on any bad row) none of it, saying why."""
+    from rocu.intelligence.models import HoldingsUploadStatus
+
+    if upload.status != HoldingsUploadStatus.QUEUED:
+        return upload  # already run (a retried job): nothing to do twice
+    try:
+        rows = holdings_csv_rows(bytes(upload.content))
+        if progress:
+            progress(0, len(rows), f"Checking {len(rows)} rows")
+        counts = holdings_import(
+            actor=upload.uploaded_by,
+            region=upload.region,
+            source_name=upload.source_name,
+            rows=rows,
+            replace=upload.replace,
+        )
+    except ValidationFailed as exc:
+        upload.status, upload.error = HoldingsUploadStatus.REFUSED, exc.message[:500]
+    else:
+        upload.status, upload.counts = HoldingsUploadStatus.IMPORTED, counts
+        if progress:
+            progress(len(rows), len(rows), f"{counts['total']} people held")
+    upload.content = b""  # the people in it now live in the holdings (or nowhere): do not keep a second copy
+    upload.save(update_fields=["status", "error", "counts", "content"])
+    return upload
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from rocu.core.policy import Perm
 from rocu.core.web import apply_service_error, paginate, perm_required, signed_in_user
 from rocu.intelligence import permissions as intel_perms
 from rocu.intelligence import selectors, services
-from rocu.intelligence.forms import NominalForm, NominalSearchForm
+from rocu.intelligence.forms import HoldingsUploadForm, NominalForm, NominalSearchForm
 
 
 def _my_groups(user: object) -> object:
@@ -90,5 +90,38 @@ def holdings(request: HttpRequest) -> HttpResponse:
             "sources": sources,
             "nominal_count": selectors.nominals_visible(user=user).count(),
             "model_version": selectors.linkage_model_version(),
+            "can_import": policy.has_perm(user, intel_perms.HOLDINGS_MANAGE),
         },
     )
+
+
+@perm_required(intel_perms.HOLDINGS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def holdings_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a force system's extract; it is imported in the background with a progress bar."""
+    user = signed_in_user(request)
+    form = HoldingsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            started = services.holdings_upload_start(
+                actor=user,
+                region=Region.objects.get(pk=user.region_id),
+                source_name=form.cleaned_data["source"],
+                replace=form.cleaned_data["replace"],
+                filename=upload.name,
+                content=upload.read(),
+            )
+        except ApplicationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return redirect("core:job", pk=started.job_id)
+    status = 400 if request.method == "POST" else 200
+    recent = selectors.holdings_uploads_recent(user=user)
+    return render(request, "intelligence/holdings_upload.html", {"form": form, "recent": recent}, status=status)
+
+
+@perm_required(intel_perms.HOLDINGS_MANAGE)
+def holdings_upload_result(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.holdings_upload_get(user=signed_in_user(request), pk=pk)
+    return render(request, "intelligence/holdings_upload_result.html", {"upload": found})

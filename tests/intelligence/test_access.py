@@ -6,7 +6,7 @@ import pytest
 
 from rocu.accounts.models import Region, User
 from rocu.intelligence import urls
-from rocu.intelligence.models import DataSubjectCategory, Nominal
+from rocu.intelligence.models import DataSubjectCategory, HoldingsUpload, Nominal
 from tests.core.matrix import check, covered_names, expand, route_names
 
 TABLE = [
@@ -16,6 +16,8 @@ TABLE = [
     ("200 200 200 200 200 200 403 403 403 404 LOG", "GET", "/people-of-interest/{nom}/edit/"),
     ("200 200 200 200 200 200 403 403 403 200 LOG", "GET", "/people-of-interest/new/"),
     ("200 200 403 403 200 403 403 403 403 200 LOG", "GET", "/people-of-interest/holdings/"),
+    ("200 403 403 403 200 403 403 403 403 200 LOG", "GET", "/people-of-interest/holdings/upload/"),
+    ("200 403 403 403 200 403 403 403 403 404 LOG", "GET", "/people-of-interest/holdings/upload/{up}/"),
 ]
 
 
@@ -29,7 +31,13 @@ def records(db):
         classification="official_sensitive",
         created_by=User.objects.get(username="analyst"),
     )
-    return {"nom": nominal.pk}
+    upload = HoldingsUpload.objects.create(
+        region=nominal.region,
+        source_name="Niche",
+        filename="niche.csv",
+        uploaded_by=User.objects.get(username="analyst"),
+    )
+    return {"nom": nominal.pk, "up": upload.pk}
 
 
 @pytest.mark.parametrize(("method", "url", "data", "actor", "expected"), list(expand(TABLE)))

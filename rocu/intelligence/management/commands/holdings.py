@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", default="", help="the analyst the import is recorded against")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from rocu.intelligence.services import HOLDINGS_CSV_COLUMNS, holdings_import
+        from rocu.intelligence.services import holdings_csv_rows, holdings_import
 
         try:
             actor = User.objects.get(username=opts["username"]) if opts["username"] else None
@@ -41,18 +40,12 @@ class Command(BaseCommand):
         except Region.DoesNotExist:
             raise CommandError("Unknown region.") from None
         try:
-            with open(opts["file"], encoding="utf-8-sig", newline="") as fh:
-                reader = csv.DictReader(fh)
-                header = [h.strip().lower() for h in reader.fieldnames or []]
-                missing = [c for c in HOLDINGS_CSV_COLUMNS if c not in header]
-                if missing:
-                    raise CommandError(f"{opts['file']}: missing columns {', '.join(missing)}.")
-                reader.fieldnames = header
-                rows = list(reader)
+            with open(opts["file"], "rb") as fh:
+                rows = holdings_csv_rows(fh.read())
         except FileNotFoundError:
             raise CommandError(f"{opts['file']}: no such file.") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{opts['file']}: not UTF-8 text. Save it as CSV UTF-8.") from None
+        except ApplicationError as exc:
+            raise CommandError(f"{opts['file']}: {exc.message}") from None
         try:
             counts = holdings_import(
                 actor=actor, region=region, source_name=opts["source"], rows=rows, replace=opts["replace"]
