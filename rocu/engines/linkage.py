@@ -648,6 +648,7 @@ class WarmHoldings:
     """
 
     SUBJECTS_PER_QUERY = 25  # the stored query scores subjects x candidates: keep that product small
+    MANY_SUBJECTS = 500  # above this a whole-batch Splink run (a bulk import) is quicker than many small queries
 
     def __init__(self, holdings: pd.DataFrame, model: LinkageModel) -> None:
         import threading
@@ -719,8 +720,12 @@ class WarmHoldings:
         return query
 
     def check(self, subjects: pd.DataFrame, threshold: float = 0.01) -> list[Candidate]:
+        """Candidates for these subjects: the stored query for a few, one Splink run for many."""
         if not len(subjects) or not self.n:
             return []
+        if len(subjects) > self.MANY_SUBJECTS:
+            with self._lock:
+                return self._check_many(subjects, threshold)
         frames = []
         with self._lock:  # one DuckDB connection answers one check at a time
             for start in range(0, len(subjects), self.SUBJECTS_PER_QUERY):
@@ -731,6 +736,29 @@ class WarmHoldings:
         result = pd.concat(found, ignore_index=True)
         result = result.sort_values(["unique_id_l", "match_probability"], ascending=[True, False])
         return _candidates(result, self.model.settings)
+
+    def _check_many(self, subjects: pd.DataFrame, threshold: float) -> list[Candidate]:
+        """Splink's own blocking and scoring of the whole batch against the warm table."""
+        import uuid
+
+        from splink import Linker
+
+        tag = uuid.uuid4().hex[:12]
+        settings = dict(self.settings, linker_uid=f"rocu_{tag}")
+        alias = f"subjects_{tag}"
+        linker = Linker(
+            [subjects, "holdings_warm"],
+            settings,
+            db_api=_db_api(self.connection),
+            input_table_aliases=[alias, f"holdings_{tag}"],
+            set_up_basic_logging=False,
+        )
+        try:
+            result = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+        finally:
+            linker.table_management.delete_tables_created_by_splink_from_db()
+            self.connection.unregister(alias)
+        return _candidates(_subject_side_left(result, alias), self.model.settings)
 
     def _score(self, subjects: pd.DataFrame, threshold: float) -> pd.DataFrame:
         con = self.connection

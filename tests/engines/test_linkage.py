@@ -102,3 +102,18 @@ def test_a_warm_check_raises_the_same_pairs_as_a_cold_run_over_all_holdings():
         raised += len(cold)
     assert raised >= 10
     assert warm_holdings.check(subjects.iloc[0:0]) == []
+    # A big batch (a bulk import) takes one whole-batch Splink run on the same warm table: same answer,
+    # and the warm table is still there for the next small check.
+    warm_holdings.MANY_SUBJECTS = 5
+    batch = subjects.iloc[0:20]
+    cold = {
+        (c.subject_id, c.holding_id): c.match_probability
+        for c in linkage.link(subjects=batch, holdings=holdings, model=model, threshold=0.01)
+    }
+    many = {(c.subject_id, c.holding_id): c.match_probability for c in warm_holdings.check(batch, threshold=0.01)}
+    assert many.keys() == cold.keys()
+    assert all(many[pair] == pytest.approx(p, rel=1e-9) for pair, p in cold.items())
+    warm_holdings.MANY_SUBJECTS = 500
+    assert {(c.subject_id, c.holding_id) for c in warm_holdings.check(batch.iloc[0:3])} == {
+        pair for pair in cold if pair[0] in set(batch.iloc[0:3]["unique_id"])
+    }
