@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rocu.accounts.models import Region
 from rocu.core import policy
+from rocu.core.concurrency import EditConflict
 from rocu.core.errors import ApplicationError, PermissionDenied
 from rocu.core.jobs import job_enqueue
 from rocu.core.web import apply_service_error, paginate, perm_required, signed_in_user
@@ -83,8 +84,12 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if action == "escalate" else None,
         initial={"title": f"Access by {found.subject.display_name}"},
     )
+    conflict: EditConflict | None = None
     if request.method == "POST":
         policy.require(user, CC_CASEWORK)
+        # The version the officer saw: a triage by someone else since then is shown, not overwritten.
+        seen = request.POST.get("row_version", "")
+        expected = int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else None
         by_action = {"assign": assign_form, "close": close_form, "reopen": reopen_form, "escalate": escalate_form}
         form = by_action.get(action)
         if form is None:
@@ -93,18 +98,25 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 if action == "assign":
-                    services.alert_assign(actor=user, alert=found, assignee=form.cleaned_data["assigned_to"])
+                    services.alert_assign(
+                        actor=user, alert=found, assignee=form.cleaned_data["assigned_to"], expected_version=expected
+                    )
                     messages.success(request, "Alert assigned.")
                 elif action == "close":
-                    services.alert_close(actor=user, alert=found, **form.cleaned_data)
+                    services.alert_close(actor=user, alert=found, expected_version=expected, **form.cleaned_data)
                     messages.success(request, "Alert closed.")
                 elif action == "reopen":
-                    services.alert_reopen(actor=user, alert=found, note=form.cleaned_data["note"])
+                    services.alert_reopen(
+                        actor=user, alert=found, note=form.cleaned_data["note"], expected_version=expected
+                    )
                     messages.success(request, "Alert reopened for triage.")
                 else:
-                    case = services.case_open(actor=user, alert=found, **form.cleaned_data)
+                    case = services.case_open(actor=user, alert=found, expected_version=expected, **form.cleaned_data)
                     messages.success(request, f"Alert escalated to case {case.reference}.")
                     return redirect("counter_corruption:case", pk=case.pk)
+            except EditConflict as exc:
+                conflict = exc
+                found.refresh_from_db()
             except ApplicationError as exc:
                 apply_service_error(form, exc)
             else:
@@ -114,6 +126,7 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
         "counter_corruption/alert.html",
         {
             "alert": found,
+            "conflict": conflict,
             "assign_form": assign_form,
             "close_form": close_form,
             "reopen_form": reopen_form,
@@ -121,6 +134,7 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
             "can_work": policy.has_perm(user, CC_CASEWORK) and found.status in OPEN_ALERT_STATUSES,
             "can_reopen": policy.has_perm(user, CC_CASEWORK) and found.status == AlertStatus.CLOSED,
         },
+        status=409 if conflict else 200,
     )
 
 

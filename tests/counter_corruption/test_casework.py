@@ -203,6 +203,27 @@ def test_it_closes_an_alert_from_its_page_in_a_corruption_category_and_can_reope
     assert AuditEvent.objects.filter(action="counter_corruption.alert.reopen", object_id=str(alert.pk)).exists()
 
 
+def test_it_shows_both_versions_when_someone_triaged_the_alert_since_the_page_was_opened(persona, client_for):
+    alert = _alert(persona("sio"))
+    client = client_for("auditor")
+    seen = alert.row_version
+    page = client.get(f"/counter-corruption/alerts/{alert.pk}/").content.decode()
+    assert f'name="row_version" value="{seen}"' in page
+    # Another officer closes it meanwhile.
+    services.alert_close(
+        actor=persona("auditor"), alert=alert, category="systems_misuse", outcome="advice", note="Closed elsewhere."
+    )
+    stale = client.post(
+        f"/counter-corruption/alerts/{alert.pk}/",
+        {"action": "escalate", "title": "Access by sio", "note": "Open a case", "row_version": str(seen)},
+    )
+    assert stale.status_code == 409
+    assert 'data-testid="edit-conflict"' in stale.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.CLOSED
+    assert not Case.objects.filter(alerts=alert).exists()
+
+
 def test_it_refuses_to_assign_an_alert_to_someone_outside_the_team(persona):
     alert = _alert(persona("sio"))
     with pytest.raises(ValidationFailed, match="counter-corruption team"):
