@@ -35,6 +35,7 @@ from rocu.operations.models import (
     TeamMember,
 )
 from rocu.operations.templates_data import PLAN_TEMPLATES
+from rocu.threats.services import subject_refresh
 
 TRANSITIONS: dict[str, set[str]] = {
     OperationStatus.SCOPING: {OperationStatus.LIVE, OperationStatus.CLOSED},
@@ -373,6 +374,7 @@ def plan_create(
                 PlanAction.objects.create(
                     plan=plan, p=code, description=text, objective=objective, owner=lro.display_name
                 )
+    subject_refresh(subject)  # the priority has a plan now: its "no 4P plan" flag goes
     audit_record(
         actor=actor,
         category=Category.COLLECTION,
@@ -489,6 +491,8 @@ def plan_update(*, actor: Any, plan: Plan, expected_version: int | None, **chang
     for name, value in changes.items():
         setattr(plan, name, value)
     save_if_unchanged(plan, expected_version=expected_version, fields=PLAN_FIELDS, what=f"plan {plan.reference}")
+    if "status" in changed:
+        subject_refresh(plan.subject)  # a closed plan may leave the priority without one
     audit_record(
         actor=actor,
         category=Category.ALTERATION,

@@ -212,3 +212,13 @@ def test_it_seeds_op_carwash_with_an_adopted_priority_and_a_4p_plan():
     kinds = list(op.outcomes.values_list("kind", "count"))
     assert sum(n for k, n in kinds if k == "charge") == 3
     assert sum(n for k, n in kinds if k == "safeguard_adult") == 8
+    assert not threat.flag_no_plan  # the threat picture no longer says it has no plan
+
+
+def test_closing_a_plan_raises_the_no_plan_flag_again_and_reopening_clears_it(persona):
+    carwash = Operation.objects.get(code_name="Op Carwash").plan
+    services.plan_update(actor=persona("lro"), plan=carwash, expected_version=carwash.row_version, status="closed")
+    assert Threat.objects.get(pk=carwash.subject_id).flag_no_plan
+    carwash.refresh_from_db()
+    services.plan_update(actor=persona("lro"), plan=carwash, expected_version=carwash.row_version, status="active")
+    assert not Threat.objects.get(pk=carwash.subject_id).flag_no_plan
