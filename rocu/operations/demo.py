@@ -198,10 +198,11 @@ def seed_operations(ctx: DemoContext) -> None:
         subject = subjects[i % len(subjects)] if subjects else None
         threat = Threat.objects.filter(pk=subject.pk).first() if subject else None
         plan = Plan.objects.filter(subject=subject).first() if subject else None
+        days_open = 30 + rng.randint(0, 300)
         op, new = _open(
             ctx,
             f"Op Generated {i + 1:03d}",
-            days_ago=30 + rng.randint(0, 300),
+            days_ago=days_open,
             sio=sio,
             force=force_list[i % len(force_list)],
             threat=threat,
@@ -212,7 +213,7 @@ def seed_operations(ctx: DemoContext) -> None:
             services.joint_review_record(
                 actor=head,
                 operation=op,
-                held_on=timezone.localdate() - dt.timedelta(days=rng.randint(1, 60)),
+                held_on=timezone.localdate() - dt.timedelta(days=rng.randint(1, min(60, days_open))),
                 attendees=[sio, plan.lro],
                 agreed={"pursue": "Continue."},
             )
