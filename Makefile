@@ -9,7 +9,7 @@ STATIC := rocu/static/rocu/rocu.css
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export DJANGO_SETTINGS_MODULE := rocu.settings
 
-.PHONY: install demo test test-sqlite test-postgres bench lint format browser-deps clean
+.PHONY: install demo test test-sqlite test-postgres bench reliability lint format browser-deps clean
 
 install: $(STAMP) $(STATIC)
 
@@ -46,11 +46,16 @@ test: install browser-deps
 	$(BIN)/pytest -n 2 -q
 	@if [ -n "$$CI" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=2).close()" 2>/dev/null; then \
 	  echo "== PostgreSQL ($(PG_URL)) =="; \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q -m "not browser"; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q -m "not browser and not reliability_full"; \
 	else echo "== PostgreSQL not reachable at $(PG_URL): suite ran on SQLite only =="; fi
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# The long reliability set: fuzzing, faults and hostile input at length, a load test
+# (gunicorn + PostgreSQL + demo at --scale 50, 50 users), backup and restore; one table.
+reliability: install
+	$(BIN)/python -m reliability
 
 lint: install
 	$(BIN)/ruff check .
