@@ -7,12 +7,15 @@ very same rows, with the definitions attached.
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import plotly.graph_objects as go
 
-from rocu.core.charts import PALETTE, chart
+from rocu.core.charts import LAYOUT_DEFAULTS, PALETTE, chart
 from rocu.engines import metrics as m
 from rocu.performance import selectors
 
@@ -70,15 +73,45 @@ def _numeric(value: Any) -> float | None:
     return None
 
 
+@functools.cache
+def _template() -> dict[str, Any]:
+    """Plotly's default template as `chart` writes it into every figure (read, never changed)."""
+    template: dict[str, Any] = json.loads(go.Figure().to_json())["layout"]["template"]
+    return template
+
+
+def plain_chart(
+    trace: dict[str, Any],
+    layout: dict[str, Any],
+    *,
+    chart_id: str,
+    title: str,
+    table_header: Sequence[str],
+    table_rows: Iterable[Sequence[Any]],
+    definitions: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """Exactly what `rocu.core.charts.chart(go.Figure(trace, layout), ...)` returns for one plain
+    trace of strings and numbers, built as dicts: plotly's validating figure objects cost some
+    15 ms a chart, and a dashboard draws two dozen (tests/performance/test_speed.py checks the
+    two agree)."""
+    return {
+        "id": chart_id,
+        "title": title,
+        "figure": {"data": [trace], "layout": {**layout, **LAYOUT_DEFAULTS, "template": _template()}},
+        "header": list(table_header),
+        "rows": [list(r) for r in table_rows],
+        "definitions": list(definitions),
+    }
+
+
 def _bar(table: Table, chart_id: str) -> dict[str, Any] | None:
     points = [(str(r[0]), _numeric(r[1])) for r in table.rows if len(r) > 1]
     points = [(label, v) for label, v in points if v is not None]
     if not points:
         return None
-    fig = go.Figure(go.Bar(x=[p[0] for p in points], y=[p[1] for p in points], marker_color=PALETTE[0]))
-    fig.update_layout(height=300, yaxis={"rangemode": "tozero"})
-    return chart(
-        fig,
+    return plain_chart(
+        {"marker": {"color": PALETTE[0]}, "x": [p[0] for p in points], "y": [p[1] for p in points], "type": "bar"},
+        {"yaxis": {"rangemode": "tozero"}, "height": 300},
         chart_id=chart_id,
         title=table.title,
         table_header=table.header,
@@ -110,12 +143,15 @@ def dashboard_report(results: list[selectors.MetricResult], scope_label: str, pe
                 [result.metric.id],
             )
             ys = [(v * 100 if (unit == "rate" and v is not None) else v) for _, v in result.trend]
-            fig = go.Figure(
-                go.Scatter(x=[r[0] for r in trend_rows], y=ys, mode="lines+markers", line={"color": PALETTE[1]})
-            )
-            fig.update_layout(height=260, yaxis={"rangemode": "tozero", "ticksuffix": "%" if unit == "rate" else ""})
-            trend.chart = chart(
-                fig,
+            trend.chart = plain_chart(
+                {
+                    "line": {"color": PALETTE[1]},
+                    "mode": "lines+markers",
+                    "x": [r[0] for r in trend_rows],
+                    "y": ys,
+                    "type": "scatter",
+                },
+                {"yaxis": {"rangemode": "tozero", "ticksuffix": "%" if unit == "rate" else ""}, "height": 260},
                 chart_id=f"chart-{result.metric.id}-trend",
                 title=trend.title,
                 table_header=trend.header,

@@ -10,14 +10,15 @@ has no table yet answers "unavailable" instead of a made-up zero.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import BooleanField, Case, Count, Expression, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from rocu.accounts.models import Force, Region
@@ -189,37 +190,95 @@ def _label(choices: Any, value: str) -> str:
         return value or "not recorded"
 
 
-def _breakdown(
-    qs: QuerySet[Any], field_name: str, choices: Any, *, total_field: str | None = None
-) -> list[tuple[str, int]]:
-    agg = Sum(total_field) if total_field else Count("pk", distinct=True)
-    found = {row[field_name]: row["n"] or 0 for row in qs.values(field_name).annotate(n=agg).order_by()}
-    keys = list(choices.values) if choices is not None else sorted(found)
-    return [(_label(choices, k) if choices is not None else str(k), int(found.get(k, 0))) for k in keys]
+def _pairs(found: dict[Any, int], choices: Any) -> list[tuple[str, int]]:
+    """Counts in the order of `choices`, a zero for any choice with no rows."""
+    return [(_label(choices, k), int(found.get(k, 0))) for k in choices.values]
 
 
 def _period_filter(date_field: str, period: m.Period) -> Q:
     return Q(**{f"{date_field}__gte": period.start, f"{date_field}__lt": period.end})
 
 
-def _trend(qs: QuerySet[Any], date_field: str, periods: list[m.Period], *, total_field: str | None = None) -> list[int]:
-    """Totals per period from one query: a filtered aggregate per period, plain SQL comparisons
-    (no per-row date functions, which SQLite runs in Python)."""
-    aggs: dict[str, Any] = {}
-    for i, period in enumerate(periods):
-        within = _period_filter(date_field, period)
-        aggs[f"t{i}"] = Sum(total_field, filter=within) if total_field else Count("pk", filter=within, distinct=True)
-    row = qs.filter(**{f"{date_field}__gte": periods[0].start, f"{date_field}__lt": periods[-1].end}).aggregate(**aggs)
-    return [int(row[f"t{i}"] or 0) for i in range(len(periods))]
-
-
-def _in_period(qs: QuerySet[Any], date_field: str, period: m.Period) -> QuerySet[Any]:
-    return qs.filter(**{f"{date_field}__gte": period.start, f"{date_field}__lt": period.end})
-
-
 def _share_rows(pairs: list[tuple[str, int]]) -> list[list[Any]]:
     total = sum(v for _, v in pairs)
     return [[label, value, m.percent(m.rate(value, total))] for label, value in pairs]
+
+
+# Sources whose force path crosses a many-to-many relation, so a force filter can repeat rows.
+MANY_FORCES = frozenset({"threats.TaskingSubject", "operations.PlanAction"})
+
+
+def _count(label: str, scope: DashboardScope, condition: Q | None = None) -> Count:
+    """COUNT of rows, DISTINCT only where the scope's force filter joins a many-valued relation
+    (a threat affects several forces), because COUNT(DISTINCT) makes the database sort."""
+    return Count("pk", filter=condition, distinct=scope.force_scoped and label in MANY_FORCES)
+
+
+class _LocalDateOnOrBefore(Expression):
+    """`done` (a datetime) fell on or before `due` (a date), reading `done` in local time.
+
+    SQLite only: Django's `__date` lookup there calls a Python function once a row; this is
+    SQLite's own date() with the 'localtime' modifier (the process time zone, which Django
+    sets from settings.TIME_ZONE), so the comparison stays in C. Used only when that zone is
+    also the active one (see `done_by_due`)."""
+
+    conditional = True
+
+    def __init__(self, done: str, due: str) -> None:
+        super().__init__(output_field=BooleanField())
+        self.done: Any = F(done)
+        self.due: Any = F(due)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.done, self.due]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.done, self.due = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        done_sql, done_params = compiler.compile(self.done)
+        due_sql, due_params = compiler.compile(self.due)
+        sql = f"({done_sql} IS NOT NULL AND date({done_sql}, 'localtime') <= {due_sql})"
+        return sql, (*done_params, *done_params, *due_params)
+
+
+def done_by_due(done: str, due: str) -> Q:
+    """Rows whose `done` datetime fell, in local time, on or before their `due` date."""
+    zone = timezone.get_current_timezone_name()
+    if connections[read_db()].vendor == "sqlite" and zone == settings.TIME_ZONE == os.environ.get("TZ"):
+        return Q(_LocalDateOnOrBefore(done, due))
+    return Q(**{f"{done}__isnull": False, f"{done}__date__lte": F(due)})
+
+
+def _bucketed(
+    qs: QuerySet[Any], date_field: str, periods: list[m.Period], group: tuple[str, ...], **aggs: Any
+) -> list[dict[str, Any]]:
+    """One grouped query: `aggs` for each trend period (column `bucket`, the period's index, the
+    last being the dashboard's own period) and each value of `group`. Periods are placed with
+    plain date comparisons, never a per-row date function."""
+    bucket = Case(
+        *(When(_period_filter(date_field, p), then=Value(i)) for i, p in enumerate(periods)),
+        output_field=IntegerField(),
+    )
+    window = Q(**{f"{date_field}__gte": periods[0].start, f"{date_field}__lt": periods[-1].end})
+    rows = qs.filter(window).annotate(bucket=bucket).values("bucket", *group).annotate(**aggs).order_by()
+    return [row for row in rows if row["bucket"] is not None]
+
+
+def _fold(rows: list[dict[str, Any]], key: str, name: str, *, bucket: int | None = None) -> dict[Any, int]:
+    """Total `name` by `key` over the grouped rows (of one bucket when given)."""
+    out: dict[Any, int] = {}
+    for row in rows:
+        if bucket is None or row["bucket"] == bucket:
+            out[row[key]] = out.get(row[key], 0) + int(row[name] or 0)
+    return out
+
+
+def _memo(ctx: dict[str, Any], key: str, build: Callable[[], Any]) -> Any:
+    """Figures several metrics share, read once a dashboard (ctx lives for one `compute`)."""
+    if key not in ctx:
+        ctx[key] = build()
+    return ctx[key]
 
 
 Computer = Callable[[MetricResult, DashboardScope, m.Period, list[m.Period], dict[str, Any]], None]
@@ -240,17 +299,39 @@ def _qs(label: str, scope: DashboardScope) -> QuerySet[Any]:
     return scope.filter(model._default_manager.using(read_db()).all(), label)
 
 
-def _by_p(result: MetricResult, qs: QuerySet[Any], date_field: str, period: m.Period, trend: list[m.Period]) -> None:
+def _trend_of(trend: list[m.Period], totals: dict[Any, int]) -> list[tuple[str, float | None]]:
+    return [(p.token, float(totals.get(i, 0))) for i, p in enumerate(trend)]
+
+
+def _by_p(result: MetricResult, rows: list[dict[str, Any]], trend: list[m.Period], name: str = "n") -> None:
     from rocu.operations.models import P
 
-    pairs = _breakdown(_in_period(qs, date_field, period), "p", P)
+    pairs = _pairs(_fold(rows, "p", name, bucket=len(trend) - 1), P)
     result.header = ["P", "Count", "Share"]
     result.rows = _share_rows(pairs)
     pursue = pairs[0][1]
     total = sum(v for _, v in pairs)
     result.headline = f"Pursue {m.percent(m.rate(pursue, total))} of {total}"
-    totals = _trend(qs, date_field, trend)
-    result.trend = [(p.token, float(t)) for p, t in zip(trend, totals, strict=True)]
+    result.trend = _trend_of(trend, _fold(rows, "bucket", name))
+
+
+# Threats: both metrics from one query grouped by level.
+
+FLAGS = {
+    "force_holds_regional": ("Regional threat held by a force", Q(flag_force_holds_regional=True)),
+    "rocu_below_level": ("ROCU working below its level", Q(flag_rocu_below_level=True)),
+    "no_lro": ("No LRO", Q(flag_no_lro=True)),
+    "no_plan": ("No 4P plan", Q(flag_no_plan=True)),
+}
+
+
+def _threat_figures(scope: DashboardScope) -> dict[str, dict[str, int]]:
+    label = "threats.TaskingSubject"
+    stale_before = timezone.localdate() - dt.timedelta(days=183)
+    aggs = {key: _count(label, scope, cond) for key, (_, cond) in FLAGS.items()}
+    aggs["stale"] = _count(label, scope, Q(assessed_on__lt=stale_before))
+    rows = list(_qs(label, scope).values("level").annotate(n=_count(label, scope), **aggs).order_by())
+    return {name: _fold(rows, "level", name) for name in ("n", *aggs)}
 
 
 @_computer("threats_by_level")
@@ -259,10 +340,9 @@ def _threats_by_level(
 ) -> None:
     from rocu.threats.models import Level
 
-    qs = _qs("threats.TaskingSubject", scope)
-    pairs = _breakdown(qs, "level", Level)
-    unassessed = qs.filter(level="").count()
-    pairs.append(("Not yet assessed", unassessed))
+    by_level = _memo(ctx, "threats", lambda: _threat_figures(scope))["n"]
+    pairs = _pairs(by_level, Level)
+    pairs.append(("Not yet assessed", by_level.get("", 0)))
     result.header = ["Level", "Threats and OCGs", "Share"]
     result.rows = _share_rows(pairs)
     result.headline = f"{sum(v for _, v in pairs)} threats and OCGs"
@@ -273,25 +353,12 @@ def _threats_by_level(
 def _threat_flags(
     result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
 ) -> None:
-    qs = _qs("threats.TaskingSubject", scope)
-    stale_before = timezone.localdate() - dt.timedelta(days=183)
-    agg = qs.aggregate(
-        force_holds_regional=Count("pk", filter=Q(flag_force_holds_regional=True), distinct=True),
-        rocu_below_level=Count("pk", filter=Q(flag_rocu_below_level=True), distinct=True),
-        no_lro=Count("pk", filter=Q(flag_no_lro=True), distinct=True),
-        no_plan=Count("pk", filter=Q(flag_no_plan=True), distinct=True),
-        stale=Count("pk", filter=Q(assessed_on__lt=stale_before), distinct=True),
-    )
-    labels = {
-        "force_holds_regional": "Regional threat held by a force",
-        "rocu_below_level": "ROCU working below its level",
-        "no_lro": "No LRO",
-        "no_plan": "No 4P plan",
-        "stale": "Stale assessment",
-    }
+    figures = _memo(ctx, "threats", lambda: _threat_figures(scope))
+    labels = {key: text for key, (text, _) in FLAGS.items()} | {"stale": "Stale assessment"}
+    counts = {key: sum(figures[key].values()) for key in labels}
     result.header = ["Flag", "Threats and OCGs"]
-    result.rows = [[labels[k], int(agg[k] or 0)] for k in labels]
-    result.headline = f"{sum(int(v or 0) for v in agg.values())} flags raised"
+    result.rows = [[labels[k], counts[k]] for k in labels]
+    result.headline = f"{sum(counts.values())} flags raised"
     result.note = "As at today. One threat may carry several flags."
 
 
@@ -299,42 +366,24 @@ def _threat_flags(
 def _four_p_actions(
     result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
 ) -> None:
-    _by_p(result, _qs("operations.PlanAction", scope), "due_on", period, trend)
+    label = "operations.PlanAction"
+    rows = _bucketed(_qs(label, scope), "due_on", trend, ("p",), n=_count(label, scope))
+    _by_p(result, rows, trend)
+
+
+# Outcomes: 4P balance and outcomes by type from one query grouped by P and kind.
+
+
+def _outcome_rows(scope: DashboardScope, trend: list[m.Period]) -> list[dict[str, Any]]:
+    label = "outcomes.Outcome"
+    return _bucketed(_qs(label, scope), "occurred_on", trend, ("p", "kind"), n=_count(label, scope), total=Sum("count"))
 
 
 @_computer("four_p_outcomes")
 def _four_p_outcomes(
     result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
 ) -> None:
-    _by_p(result, _qs("outcomes.Outcome", scope), "occurred_on", period, trend)
-
-
-def _validated_claims(scope: DashboardScope) -> QuerySet[Any]:
-    from rocu.outcomes.models import ClaimStatus
-
-    return _qs("outcomes.DisruptionClaim", scope).filter(status=ClaimStatus.VALIDATED)
-
-
-@_computer("four_p_disruptions")
-def _four_p_disruptions(
-    result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
-) -> None:
-    _by_p(result, _validated_claims(scope), "occurred_on", period, trend)
-
-
-@_computer("disruptions_by_grade")
-def _disruptions_by_grade(
-    result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
-) -> None:
-    from rocu.outcomes.models import Grade
-
-    qs = _validated_claims(scope)
-    pairs = _breakdown(_in_period(qs, "occurred_on", period), "grade", Grade)
-    result.header = ["Grade", "Disruptions", "Share"]
-    result.rows = _share_rows(pairs)
-    result.headline = f"{sum(v for _, v in pairs)} disruptions"
-    totals = _trend(qs, "occurred_on", trend)
-    result.trend = [(p.token, float(t)) for p, t in zip(trend, totals, strict=True)]
+    _by_p(result, _memo(ctx, "outcomes", lambda: _outcome_rows(scope, trend)), trend)
 
 
 @_computer("outcomes_by_type")
@@ -343,8 +392,8 @@ def _outcomes_by_type(
 ) -> None:
     from rocu.outcomes.models import OutcomeKind
 
-    qs = _qs("outcomes.Outcome", scope)
-    pairs = _breakdown(_in_period(qs, "occurred_on", period), "kind", OutcomeKind, total_field="count")
+    rows = _memo(ctx, "outcomes", lambda: _outcome_rows(scope, trend))
+    pairs = _pairs(_fold(rows, "kind", "total", bucket=len(trend) - 1), OutcomeKind)
     result.header = ["Outcome", "Count"]
     if ctx.get("disclosure_control"):
         shown, total = disclosure.protect_counts([v for _, v in pairs])
@@ -357,8 +406,45 @@ def _outcomes_by_type(
     else:
         result.rows = [[label, value] for label, value in pairs]
         result.headline = f"{sum(v for _, v in pairs)} outcomes"
-        totals = _trend(qs, "occurred_on", trend, total_field="count")
-        result.trend = [(p.token, float(t)) for p, t in zip(trend, totals, strict=True)]
+        result.trend = _trend_of(trend, _fold(rows, "bucket", "total"))
+
+
+# Disruptions: 4P balance and grades from one query over validated claims.
+
+
+def _validated_claims(scope: DashboardScope) -> QuerySet[Any]:
+    from rocu.outcomes.models import ClaimStatus
+
+    return _qs("outcomes.DisruptionClaim", scope).filter(status=ClaimStatus.VALIDATED)
+
+
+def _claim_rows(scope: DashboardScope, trend: list[m.Period]) -> list[dict[str, Any]]:
+    n = _count("outcomes.DisruptionClaim", scope)
+    return _bucketed(_validated_claims(scope), "occurred_on", trend, ("p", "grade"), n=n)
+
+
+@_computer("four_p_disruptions")
+def _four_p_disruptions(
+    result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
+) -> None:
+    _by_p(result, _memo(ctx, "claims", lambda: _claim_rows(scope, trend)), trend)
+
+
+@_computer("disruptions_by_grade")
+def _disruptions_by_grade(
+    result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
+) -> None:
+    from rocu.outcomes.models import Grade
+
+    rows = _memo(ctx, "claims", lambda: _claim_rows(scope, trend))
+    pairs = _pairs(_fold(rows, "grade", "n", bucket=len(trend) - 1), Grade)
+    result.header = ["Grade", "Disruptions", "Share"]
+    result.rows = _share_rows(pairs)
+    result.headline = f"{sum(v for _, v in pairs)} disruptions"
+    result.trend = _trend_of(trend, _fold(rows, "bucket", "n"))
+
+
+# Referrals: the funnel, conversion and service levels from one query grouped by period.
 
 
 def _referrals(scope: DashboardScope) -> QuerySet[Any]:
@@ -366,19 +452,42 @@ def _referrals(scope: DashboardScope) -> QuerySet[Any]:
 
 
 ACTIONED = Q(decision__in=["disseminate", "adopt"])
+CHECKED = Q(checked_at__isnull=False)
+TRIAGED = Q(triaged_at__isnull=False)
+
+
+def referral_counts() -> dict[str, Any]:
+    """Every referral count the dashboards use, as COUNT aggregates of plain conditions."""
+    return {
+        "received": Count("pk"),
+        "checked": Count("pk", filter=CHECKED),
+        "checked_on_time": Count("pk", filter=done_by_due("checked_at", "check_due")),
+        "triaged": Count("pk", filter=TRIAGED),
+        "triaged_on_time": Count("pk", filter=done_by_due("triaged_at", "triage_due")),
+        "actioned": Count("pk", filter=ACTIONED),
+    }
+
+
+def _referral_figures(scope: DashboardScope, trend: list[m.Period]) -> list[dict[str, int]]:
+    """The counts of `referral_counts` for each trend period, oldest first."""
+    aggs = referral_counts()
+    out = [dict.fromkeys(aggs, 0) for _ in trend]
+    for row in _bucketed(_referrals(scope), "received_on", trend, (), **aggs):
+        out[row["bucket"]] = {k: int(row[k] or 0) for k in aggs}
+    return out
+
+
+def _referral_memo(ctx: dict[str, Any], scope: DashboardScope, trend: list[m.Period]) -> list[dict[str, int]]:
+    figures: list[dict[str, int]] = _memo(ctx, "referrals", lambda: _referral_figures(scope, trend))
+    return figures
 
 
 @_computer("referral_funnel")
 def _referral_funnel(
     result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
 ) -> None:
-    qs = _referrals(scope)
-    agg = _in_period(qs, "received_on", period).aggregate(
-        received=Count("pk", distinct=True),
-        checked=Count("pk", filter=Q(checked_at__isnull=False), distinct=True),
-        triaged=Count("pk", filter=Q(triaged_at__isnull=False), distinct=True),
-        actioned=Count("pk", filter=ACTIONED, distinct=True),
-    )
+    figures = _referral_memo(ctx, scope, trend)
+    c = figures[-1]
     labels = [
         ("received", "Received"),
         ("checked", "Checked"),
@@ -386,91 +495,33 @@ def _referral_funnel(
         ("actioned", "Disseminated or adopted"),
     ]
     result.header = ["Stage", "Referrals", "Share of received"]
-    received = int(agg["received"] or 0)
-    result.rows = [[label, int(agg[k] or 0), m.percent(m.rate(int(agg[k] or 0), received))] for k, label in labels]
+    received = c["received"]
+    result.rows = [[label, c[k], m.percent(m.rate(c[k], received))] for k, label in labels]
     result.headline = f"{received} referrals received"
     result.chart_kind = "funnel"
-    totals = _trend(qs, "received_on", trend)
-    result.trend = [(p.token, float(t)) for p, t in zip(trend, totals, strict=True)]
+    result.trend = [(p.token, float(f["received"])) for p, f in zip(trend, figures, strict=True)]
     if scope.force_scoped:
         result.note = "Only referrals disseminated to this force are counted."
-
-
-def _rate_trend(qs: QuerySet[Any], date_field: str, periods: list[m.Period], num: Q, den: Q) -> list[float | None]:
-    """Rates per period from one query grouped by a period bucket (plain comparisons), so a
-    numerator with a per-row function is worked out once a row, not once a period."""
-    from django.db.models import Case, IntegerField, Value, When
-
-    bucket = Case(
-        *(When(_period_filter(date_field, p), then=Value(i)) for i, p in enumerate(periods)),
-        output_field=IntegerField(),
-    )
-    rows = (
-        qs.filter(**{f"{date_field}__gte": periods[0].start, f"{date_field}__lt": periods[-1].end})
-        .annotate(bucket=bucket)
-        .values("bucket")
-        .annotate(k=Count("pk", filter=num, distinct=True), n=Count("pk", filter=den, distinct=True))
-        .order_by()
-    )
-    ks, ns = [0] * len(periods), [0] * len(periods)
-    for row in rows:
-        if row["bucket"] is not None:
-            ks[row["bucket"]] += int(row["k"] or 0)
-            ns[row["bucket"]] += int(row["n"] or 0)
-    return [m.rate(k, n) for k, n in zip(ks, ns, strict=True)]
-
-
-CONVERSION = (ACTIONED, Q(triaged_at__isnull=False))
-
-
-def referral_conversion_counts(qs: QuerySet[Any]) -> tuple[int, int]:
-    agg = qs.aggregate(
-        k=Count("pk", filter=CONVERSION[0], distinct=True), n=Count("pk", filter=CONVERSION[1], distinct=True)
-    )
-    return int(agg["k"] or 0), int(agg["n"] or 0)
 
 
 @_computer("referral_conversion")
 def _referral_conversion(
     result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
 ) -> None:
-    qs = _referrals(scope)
-    k, n = referral_conversion_counts(_in_period(qs, "received_on", period))
+    figures = _referral_memo(ctx, scope, trend)
+    k, n = figures[-1]["actioned"], figures[-1]["triaged"]
     result.header = ["Measure", "Referrals"]
     result.rows = [["Triaged", n], ["Disseminated or adopted", k], ["Conversion rate", m.percent(m.rate(k, n))]]
     result.headline = m.percent(m.rate(k, n))
-    result.trend = list(zip([p.token for p in trend], _rate_trend(qs, "received_on", trend, *CONVERSION), strict=True))
-
-
-def _service_level_counts(qs: QuerySet[Any]) -> dict[str, int]:
-    from django.db.models import F
-
-    agg = qs.aggregate(
-        checked=Count("pk", filter=Q(checked_at__isnull=False), distinct=True),
-        checked_on_time=Count(
-            "pk", filter=Q(checked_at__isnull=False, checked_at__date__lte=F("check_due")), distinct=True
-        ),
-        triaged=Count("pk", filter=Q(triaged_at__isnull=False), distinct=True),
-        triaged_on_time=Count(
-            "pk", filter=Q(triaged_at__isnull=False, triaged_at__date__lte=F("triage_due")), distinct=True
-        ),
-    )
-    return {k: int(v or 0) for k, v in agg.items()}
-
-
-def service_level_check_counts(qs: QuerySet[Any]) -> tuple[int, int]:
-    c = _service_level_counts(qs)
-    return c["checked_on_time"], c["checked"]
+    result.trend = [(p.token, m.rate(f["actioned"], f["triaged"])) for p, f in zip(trend, figures, strict=True)]
 
 
 @_computer("referral_service_level")
 def _referral_service_level(
     result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
 ) -> None:
-    from django.db.models import F
-
-    qs = _referrals(scope)
-    c = _service_level_counts(_in_period(qs, "received_on", period))
+    figures = _referral_memo(ctx, scope, trend)
+    c = figures[-1]
     check = m.rate(c["checked_on_time"], c["checked"])
     triage = m.rate(c["triaged_on_time"], c["triaged"])
     result.header = ["Stage", "Done", "Within service level", "Compliance"]
@@ -479,28 +530,22 @@ def _referral_service_level(
         ["Triage (5 working days)", c["triaged"], c["triaged_on_time"], m.percent(triage)],
     ]
     result.headline = f"checks {m.percent(check)}, triage {m.percent(triage)}"
-    num = Q(checked_at__isnull=False, checked_at__date__lte=F("check_due"))
-    result.trend = list(
-        zip(
-            [p.token for p in trend],
-            _rate_trend(qs, "received_on", trend, num, Q(checked_at__isnull=False)),
-            strict=True,
-        )
-    )
+    result.trend = [(p.token, m.rate(f["checked_on_time"], f["checked"])) for p, f in zip(trend, figures, strict=True)]
+
+
+def _joint_review_aggs(period: m.Period) -> dict[str, Count]:
+    held = Q(joint_reviews__held_on__gte=period.start, joint_reviews__held_on__lt=period.end)
+    return {"n": Count("pk", distinct=True), "k": Count("pk", filter=held, distinct=True)}
+
+
+def _live_planned_operations(scope: DashboardScope) -> QuerySet[Any]:
+    from rocu.operations.models import OperationStatus
+
+    return _qs("operations.Operation", scope).filter(status=OperationStatus.LIVE, plan__isnull=False)
 
 
 def joint_review_counts(scope: DashboardScope, period: m.Period) -> tuple[int, int]:
-    from rocu.operations.models import OperationStatus
-
-    ops = _qs("operations.Operation", scope).filter(status=OperationStatus.LIVE, plan__isnull=False)
-    agg = ops.aggregate(
-        n=Count("pk", distinct=True),
-        k=Count(
-            "pk",
-            filter=Q(joint_reviews__held_on__gte=period.start, joint_reviews__held_on__lt=period.end),
-            distinct=True,
-        ),
-    )
+    agg = _live_planned_operations(scope).aggregate(**_joint_review_aggs(period))
     return int(agg["k"] or 0), int(agg["n"] or 0)
 
 
@@ -525,7 +570,9 @@ def _recommendations(
 ) -> None:
     from rocu.governance.models import ProgressStatus
 
-    pairs = _breakdown(_qs("governance.RecommendationTracking", scope), "progress", ProgressStatus)
+    qs = _qs("governance.RecommendationTracking", scope)
+    found = {row["progress"]: row["n"] for row in qs.values("progress").annotate(n=Count("pk")).order_by()}
+    pairs = _pairs(found, ProgressStatus)
     result.header = ["Progress", "Recommendations", "Share"]
     result.rows = _share_rows(pairs)
     total = sum(v for _, v in pairs)
@@ -533,16 +580,35 @@ def _recommendations(
     result.note = "As at today; recommendations are tracked for the whole region."
 
 
+# Workforce: vacancies and funding at risk from one query over posts.
+
+VACANT = Q(status="vacant")
+
+
+def _post_figures(scope: DashboardScope) -> dict[str, int]:
+    horizon = timezone.localdate() + dt.timedelta(days=365)
+    ending = Q(funding_line__end_date__isnull=False, funding_line__end_date__lte=horizon)
+    agg = _qs("workforce.Post", scope).aggregate(
+        n=Count("pk"),
+        k=Count("pk", filter=VACANT),
+        at_risk=Sum("annual_cost_pence", filter=ending),
+        posts=Count("pk", filter=ending),
+        total=Sum("annual_cost_pence"),
+    )
+    return {key: int(value or 0) for key, value in agg.items()}
+
+
 def vacancy_counts(scope: DashboardScope) -> tuple[int, int]:
-    agg = _qs("workforce.Post", scope).aggregate(n=Count("pk"), k=Count("pk", filter=Q(status="vacant")))
-    return int(agg["k"] or 0), int(agg["n"] or 0)
+    agg = _post_figures(scope)
+    return agg["k"], agg["n"]
 
 
 @_computer("vacancy_rate")
 def _vacancy_rate(
     result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
 ) -> None:
-    k, n = vacancy_counts(scope)
+    agg = _memo(ctx, "posts", lambda: _post_figures(scope))
+    k, n = agg["k"], agg["n"]
     result.header = ["Measure", "Posts"]
     result.rows = [["Established posts", n], ["Vacant", k], ["Vacancy rate", m.percent(m.rate(k, n))]]
     result.headline = m.percent(m.rate(k, n))
@@ -553,21 +619,11 @@ def _vacancy_rate(
 def _funding_at_risk(
     result: MetricResult, scope: DashboardScope, period: m.Period, trend: list[m.Period], ctx: dict[str, Any]
 ) -> None:
-    today = timezone.localdate()
-    horizon = today + dt.timedelta(days=365)
-    qs = _qs("workforce.Post", scope)
-    agg = qs.aggregate(
-        at_risk=Sum(
-            "annual_cost_pence", filter=Q(funding_line__end_date__isnull=False, funding_line__end_date__lte=horizon)
-        ),
-        posts=Count("pk", filter=Q(funding_line__end_date__isnull=False, funding_line__end_date__lte=horizon)),
-        total=Sum("annual_cost_pence"),
-    )
-    at_risk = int(agg["at_risk"] or 0)
-    total = int(agg["total"] or 0)
+    agg = _memo(ctx, "posts", lambda: _post_figures(scope))
+    at_risk, total = agg["at_risk"], agg["total"]
     result.header = ["Measure", "Value"]
     result.rows = [
-        ["Posts whose funding ends within 12 months", int(agg["posts"] or 0)],
+        ["Posts whose funding ends within 12 months", agg["posts"]],
         ["Annual cost of those posts", f"£{at_risk / 100:,.0f}"],
         ["Share of the annual cost of all posts", m.percent(m.rate(at_risk, total))],
     ]
@@ -625,8 +681,6 @@ NATIONAL_METRICS = ("referral_conversion", "referral_service_level", "joint_revi
 
 def national_units(metric_id: str, period: m.Period) -> list[tuple[str, int, int]]:
     """(region name, numerator, denominator) for every region, from one grouped query."""
-    from django.db.models import F
-
     if metric_id not in NATIONAL_METRICS:
         raise ValidationFailed(
             "The national view compares rates: choose referral conversion, referral service level, "
@@ -636,33 +690,15 @@ def national_units(metric_id: str, period: m.Period) -> list[tuple[str, int, int
     if not availability()[metric_id]:
         raise ValidationFailed(f"{m.BY_ID[metric_id].name} is {UNAVAILABLE}.", field="metric")
     everyone = DashboardScope("All regions", None)
-    if metric_id == "referral_conversion":
-        qs = _in_period(_referrals(everyone), "received_on", period)
-        rows = qs.values("region").annotate(k=Count("pk", filter=CONVERSION[0]), n=Count("pk", filter=CONVERSION[1]))
-    elif metric_id == "referral_service_level":
-        qs = _in_period(_referrals(everyone), "received_on", period)
-        rows = qs.values("region").annotate(
-            k=Count("pk", filter=Q(checked_at__isnull=False, checked_at__date__lte=F("check_due"))),
-            n=Count("pk", filter=Q(checked_at__isnull=False)),
-        )
+    if metric_id in ("referral_conversion", "referral_service_level"):
+        counts = referral_counts()
+        k, n = ("actioned", "triaged") if metric_id == "referral_conversion" else ("checked_on_time", "checked")
+        qs = _referrals(everyone).filter(_period_filter("received_on", period))
+        rows = qs.values("region").annotate(k=counts[k], n=counts[n])
     elif metric_id == "joint_review_compliance":
-        from rocu.operations.models import OperationStatus
-
-        qs = _qs("operations.Operation", everyone).filter(status=OperationStatus.LIVE, plan__isnull=False)
-        rows = qs.values("region").annotate(
-            n=Count("pk", distinct=True),
-            k=Count(
-                "pk",
-                filter=Q(joint_reviews__held_on__gte=period.start, joint_reviews__held_on__lt=period.end),
-                distinct=True,
-            ),
-        )
+        rows = _live_planned_operations(everyone).values("region").annotate(**_joint_review_aggs(period))
     else:
-        rows = (
-            _qs("workforce.Post", everyone)
-            .values("region")
-            .annotate(k=Count("pk", filter=Q(status="vacant")), n=Count("pk"))
-        )
+        rows = _qs("workforce.Post", everyone).values("region").annotate(k=Count("pk", filter=VACANT), n=Count("pk"))
     found = {row["region"]: (int(row["k"] or 0), int(row["n"] or 0)) for row in rows.order_by()}
     return [(r.name, *found.get(r.pk, (0, 0))) for r in Region.objects.using(read_db()).order_by("name")]
 
@@ -693,27 +729,17 @@ def public_counts(region: Region, quarters: list[m.Period]) -> tuple[list[Public
     tables = _tables()
     columns = [c for c in PUBLIC_COLUMNS if source_model(c.source, tables) is not None]
     scope = DashboardScope(region.name, (region.pk,))
-    start, end = quarters[0].start, quarters[-1].end
-    grid = {q.token: {c.key: 0 for c in columns} for q in quarters}
+    grid = [dict.fromkeys((c.key for c in columns), 0) for _ in quarters]
 
-    def place(day: Any, key: str, n: int) -> None:
-        day = day.date() if isinstance(day, dt.datetime) else day
-        for q in quarters:
-            if q.contains(day):
-                grid[q.token][key] += n
+    def place(rows: list[dict[str, Any]], key: str, name: str) -> None:
+        for row in rows:
+            grid[row["bucket"]][key] += int(row[name] or 0)
 
     keys = {c.key for c in columns}
     if "referrals" in keys:
-        for row in (
-            _referrals(scope)
-            .filter(received_on__gte=start, received_on__lt=end)
-            .annotate(month=TruncMonth("received_on"))
-            .values("month")
-            .annotate(n=Count("pk"), k=Count("pk", filter=ACTIONED))
-            .order_by()
-        ):
-            place(row["month"], "referrals", row["n"])
-            place(row["month"], "actioned", row["k"])
+        rows = _bucketed(_referrals(scope), "received_on", quarters, (), n=Count("pk"), k=Count("pk", filter=ACTIONED))
+        place(rows, "referrals", "n")
+        place(rows, "actioned", "k")
     if "arrests" in keys:
         kinds = {
             "arrest": "arrests",
@@ -722,26 +748,12 @@ def public_counts(region: Region, quarters: list[m.Period]) -> tuple[list[Public
             "safeguard_adult": "safeguarded",
             "safeguard_child": "safeguarded",
         }
-        for row in (
-            _qs("outcomes.Outcome", scope)
-            .filter(occurred_on__gte=start, occurred_on__lt=end, kind__in=list(kinds))
-            .annotate(month=TruncMonth("occurred_on"))
-            .values("month", "kind")
-            .annotate(n=Sum("count"))
-            .order_by()
-        ):
-            place(row["month"], kinds[row["kind"]], int(row["n"] or 0))
+        outcomes = _qs("outcomes.Outcome", scope).filter(kind__in=list(kinds))
+        for row in _bucketed(outcomes, "occurred_on", quarters, ("kind",), n=Sum("count")):
+            grid[row["bucket"]][kinds[row["kind"]]] += int(row["n"] or 0)
     if "disruptions" in keys:
-        for row in (
-            _validated_claims(scope)
-            .filter(occurred_on__gte=start, occurred_on__lt=end)
-            .annotate(month=TruncMonth("occurred_on"))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
-            place(row["month"], "disruptions", row["n"])
-    return columns, [[grid[q.token][c.key] for c in columns] for q in quarters]
+        place(_bucketed(_validated_claims(scope), "occurred_on", quarters, (), n=Count("pk")), "disruptions", "n")
+    return columns, [[cells[c.key] for c in columns] for cells in grid]
 
 
 def public_results(region: Region, quarters: list[m.Period]) -> dict[str, Any]:
