@@ -311,7 +311,7 @@ class ReferralViewSet(
         return Response(WorkflowSerializer(done).data)
 
     @extend_schema(responses=CandidateSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole list, as the schema says
     def candidates(self, request: Request, pk: str | None = None) -> Response:
         """Candidate matches in holdings for each subject (confirmed first); check permission only."""
         policy.require(request.user, intel_perms.INTEL_CHECK)

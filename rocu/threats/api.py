@@ -428,7 +428,7 @@ class OCGViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyViewS
         return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     @extend_schema(responses=MemberSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole list, as the schema says
     def members(self, request: Request, pk: str) -> Response:
         """Members of the group: each read audited as a consultation of personal data."""
         found = self.get_object()

@@ -8,21 +8,23 @@ negative), with a bearer token for personas of very different reach.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, reject, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import DataGenerationMethod
 from schemathesis.checks import not_a_server_error
 
 from rocu.api.problems import PROBLEM
-from rocu.wsgi import application
 from tests.api.conftest import create_token
 
 
@@ -54,11 +56,13 @@ HOSTILE = ["\x00", "a\x00b", "9" * 30, "-1", "\u00b2", "", "x" * 2000, "' OR 1=1
 
 @pytest.fixture
 def wsgi_app() -> Iterator[Any]:
-    """The WSGI app, minus the per-request connection reset that would end the test's transaction."""
+    """A WSGI app built now, under the test settings (one built at import would redirect every plain-HTTP
+    request to HTTPS and the fuzzing would reach nothing), minus the per-request connection reset that would
+    end the test's transaction."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield application
+        yield WSGIHandler()
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
@@ -105,12 +109,17 @@ def _fuzz(operation: Any, method: DataGenerationMethod, callers: dict[str, dict[
             except Exception as exc:
                 raise AssertionError(f"as {who}: {exc}") from exc
 
-    run()
+    # Unsatisfiable: no case of this kind exists (a negative of an enum-only path); nothing was sent to judge.
+    with contextlib.suppress(Unsatisfiable):
+        run()
 
 
 def test_no_operation_answers_a_server_error(raw_schema, wsgi_app, callers):
     schema = schemathesis.from_dict(raw_schema, app=wsgi_app, base_url="http://testserver")
     operations = [result.ok() for result in schema.get_all_operations()]
+    me = next(op for op in operations if op.path == "/me/" or op.path.endswith("/me/"))
+    reached = me.make_case().call(headers=callers["head"])
+    assert reached.status_code == 200, "the fuzzing must reach the API, not a redirect"
     assert len(operations) >= 13  # the foundation's own, at least
     failures = []
     for operation in operations:
