@@ -38,3 +38,33 @@ class PermissionDenied(ApplicationError):
 class Conflict(ApplicationError):
     status = 409
     title = "Someone else changed this record"
+
+
+class StorageFull(ApplicationError):
+    """The disk (or the database's disk) has no room: nothing was saved, and it is not the user's fault."""
+
+    status = 507
+    title = "No room to store this"
+
+    def __init__(
+        self,
+        message: str = "The service has no room left to store this just now. Nothing was saved. "
+        "Try again later; the service team has been told.",
+    ) -> None:
+        super().__init__(message)
+
+
+# errno values of a write refused for lack of space (ENOSPC) or quota (EDQUOT).
+_FULL_ERRNOS = {28, 122}
+_FULL_WORDS = ("disk is full", "no space left", "could not extend file", "disk quota exceeded")
+
+
+def is_storage_full(exc: BaseException) -> bool:
+    """A write that failed because a disk is full: of a file (OSError) or of the database."""
+    if isinstance(exc, StorageFull):
+        return True
+    if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
+        return True
+    from django.db import DatabaseError
+
+    return isinstance(exc, DatabaseError) and any(word in str(exc).lower() for word in _FULL_WORDS)

@@ -14,6 +14,8 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Finished"
     FAILED = "failed", "Failed"
+    # Its worker stopped (killed, restarted) before the job ended; see rocu.core.jobs.jobs_reap.
+    INTERRUPTED = "interrupted", "Interrupted"
 
 
 class Job(models.Model):
@@ -31,6 +33,13 @@ class Job(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched whenever a running job reports progress: a running job whose heartbeat is
+    # old lost its worker, and is marked interrupted so its owner can retry it.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # What to run again on a retry: the task's import path and its arguments (ids only).
+    task_path = models.CharField(max_length=200, blank=True)
+    task_args = models.JSONField(default=list, blank=True)
+    task_kwargs = models.JSONField(default=dict, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)
@@ -59,4 +68,8 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.INTERRUPTED)
+
+    @property
+    def retryable(self) -> bool:
+        return self.status in (JobStatus.FAILED, JobStatus.INTERRUPTED) and bool(self.task_path)

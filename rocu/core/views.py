@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from rocu.core import selectors
+from rocu.core import jobs, selectors
+from rocu.core.errors import is_storage_full
 from rocu.core.home import home_panels
+from rocu.core.middleware import fault_response
 
 
 @login_required
@@ -26,8 +35,18 @@ def home(request: HttpRequest) -> HttpResponse:
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """A long job's page: a progress bar that HTMX refreshes until the job ends."""
     found = selectors.job_get(user=request.user, pk=pk)
+    if found.status == "running" and jobs.jobs_reap():  # its worker may have died: say so
+        found = selectors.job_get(user=request.user, pk=pk)
     template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
     return render(request, template, {"job": found})
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed or interrupted job of one's own again."""
+    retried = jobs.job_retry(actor=request.user, job_id=pk)
+    return redirect("core:job", pk=retried.pk)
 
 
 @require_GET
@@ -40,7 +59,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> HttpResponse:
-    """Ready to serve: the database answers and every migration is applied."""
+    """Ready to serve: the database answers, every migration is applied, and the data
+    directory and the uploads' directory take a write with room to spare.
+
+    The body names each check and its state, never a path or an error's text.
+    """
     checks: dict[str, Any] = {}
     try:
         with connection.cursor() as cur:
@@ -51,8 +74,27 @@ def readyz(request: HttpRequest) -> HttpResponse:
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         checks.setdefault("database", "unreachable")
         checks["error"] = type(exc).__name__
-    ready = checks.get("database") == "ok" and checks.get("migrations") == "ok"
+    checks["data_dir"] = _writable_with_room(Path(settings.DATA_DIR))
+    checks["storage"] = _writable_with_room(Path(default_storage.path("")))
+    ready = all(checks.get(name) == "ok" for name in ("database", "migrations", "data_dir", "storage"))
     return JsonResponse({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)
+
+
+def _writable_with_room(directory: Path) -> str:
+    """ "ok", or what is wrong: a directory that takes no write, or a disk nearly full."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".readyz-") as probe:
+            probe.write(b"ready")
+            probe.flush()
+            os.fsync(probe.fileno())
+        free = shutil.disk_usage(directory).free
+    except OSError as exc:
+        return "full" if is_storage_full(exc) else "not writable"
+    needed = settings.READY_MIN_FREE_BYTES
+    if free < needed:
+        return f"low on space: {free // 2**20} MB free, {needed // 2**20} MB needed"
+    return "ok"
 
 
 def _problem(status: int, title: str, detail: str) -> HttpResponse:
@@ -83,6 +125,10 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    # An outage or a full disk met outside a view (in middleware reading the session, say).
+    fault = fault_response(request, sys.exc_info()[1])
+    if fault is not None:
+        return fault
     if request.path.startswith("/api/"):
         return _problem(500, "Server error", "Something went wrong on our side. It has been logged.")
     return render(request, "500.html", status=500)

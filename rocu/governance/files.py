@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from rocu.core.errors import ValidationFailed
+from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
+
+from rocu.core.errors import StorageFull, ValidationFailed, is_storage_full
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 REPORT_MAX_BYTES = 40 * 1024 * 1024
@@ -116,3 +122,38 @@ def pdf_reader(content: bytes) -> Any:
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AssertionError, IndexError, RecursionError) as exc:
         raise ValidationFailed("The PDF is damaged and cannot be read.", field="file") from exc
     return reader
+
+
+@contextmanager
+def stored(field_file: FieldFile, name: str, content: bytes) -> Iterator[None]:
+    """Write `content` into the file field, then run the body (the database writes).
+
+    If the write fails part way (a full disk) the partial file is removed and the
+    error is `StorageFull`; if the body fails, the written file is removed too, so a
+    file is kept only with the row that points at it. The name gets a random prefix:
+    the path written is then known even before the storage confirms it.
+    """
+    storage = field_file.storage
+    planned = field_file.field.generate_filename(field_file.instance, f"{secrets.token_hex(8)}-{name}")
+    existed = storage.exists(planned)
+    try:
+        field_file.save(planned.rsplit("/", 1)[-1], ContentFile(content), save=False)
+    except OSError as exc:
+        if not existed:
+            _remove(storage, planned)
+        if is_storage_full(exc):
+            raise StorageFull() from exc
+        raise
+    try:
+        yield
+    except BaseException:
+        _remove(storage, field_file.name or planned)
+        raise
+
+
+def _remove(storage: Any, name: str) -> None:
+    try:
+        if name and storage.exists(name):
+            storage.delete(name)
+    except OSError:
+        pass  # a storage that cannot delete now leaves an orphan file, never a row without its file

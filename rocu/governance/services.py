@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -224,12 +223,11 @@ def _proposal_dict(result: report_structure.ReportStructure) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def report_upload(*, actor: Any, upload: Any) -> ReportUpload:
     """Store the report and read it: text at once, a PDF as a background job.
 
     Refusals (wrong type, too big, encrypted or damaged PDF) happen before anything
-    is stored.
+    is stored; a full disk is `StorageFull`, with no file and no row left behind.
     """
     policy.require(actor, p.GOVERNANCE_MANAGE)
     checked = files.check_upload(upload, allowed=files.REPORT_EXTENSIONS, max_bytes=files.REPORT_MAX_BYTES)
@@ -245,34 +243,34 @@ def report_upload(*, actor: Any, upload: Any) -> ReportUpload:
         pages=pages,
         uploaded_by=actor,
     )
-    record.file.save(checked.name, ContentFile(checked.content), save=False)
-    record.save()
-    audit_record(
-        actor=actor,
-        category=Category.COLLECTION,
-        action="governance.report.upload",
-        obj=record,
-        detail={"sha256": checked.sha256, "size": checked.size, "pages": pages},
-    )
-    if checked.content_type == "application/pdf":
-        from rocu.core.jobs import job_enqueue
-        from rocu.governance.tasks import read_report
-
-        job = job_enqueue(
+    with files.stored(record.file, checked.name, checked.content), transaction.atomic():
+        record.save()
+        audit_record(
             actor=actor,
-            kind="governance.report.read",
-            title=f"Reading {checked.name}",
-            region=record.region,
-            task=read_report,
-            args=[record.pk],
+            category=Category.COLLECTION,
+            action="governance.report.upload",
+            obj=record,
+            detail={"sha256": checked.sha256, "size": checked.size, "pages": pages},
         )
-        record.job = job
-        record.save(update_fields=["job"])
-    else:
-        text = checked.content.decode("utf-8")
-        record.proposal = _proposal_dict(report_structure.extract(text))
-        record.state = ReportUpload.State.PROPOSED
-        record.save(update_fields=["proposal", "state"])
+        if checked.content_type == "application/pdf":
+            from rocu.core.jobs import job_enqueue
+            from rocu.governance.tasks import read_report
+
+            job = job_enqueue(
+                actor=actor,
+                kind="governance.report.read",
+                title=f"Reading {checked.name}",
+                region=record.region,
+                task=read_report,
+                args=[record.pk],
+            )
+            record.job = job
+            record.save(update_fields=["job"])
+        else:
+            text = checked.content.decode("utf-8")
+            record.proposal = _proposal_dict(report_structure.extract(text))
+            record.state = ReportUpload.State.PROPOSED
+            record.save(update_fields=["proposal", "state"])
     return record
 
 
@@ -683,7 +681,6 @@ def tracking_closure_decide(
 # --- Evidence ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def evidence_add(
     *,
     actor: Any,
@@ -719,23 +716,24 @@ def evidence_add(
         personal_data=bool(personal_data),
         uploaded_by=actor,
     )
-    evidence.file.save(f"{secrets.token_hex(8)}-{checked.name}", ContentFile(checked.content), save=False)
-    evidence.save()
-    if tracking is not None:
-        _change(tracking, actor, TrackingChange.What.EVIDENCE, "", checked.name[:200], note=description)
-    audit_record(
-        actor=actor,
-        category=Category.COLLECTION,
-        action="governance.evidence.add",
-        obj=evidence,
-        region_id=region_id,
-        detail={
-            "sha256": checked.sha256,
-            "size": checked.size,
-            "type": checked.content_type,
-            "shared": evidence.shared,
-        },
-    )
+    # The file and its row are kept together or not at all (a full disk is StorageFull).
+    with files.stored(evidence.file, checked.name, checked.content), transaction.atomic():
+        evidence.save()
+        if tracking is not None:
+            _change(tracking, actor, TrackingChange.What.EVIDENCE, "", checked.name[:200], note=description)
+        audit_record(
+            actor=actor,
+            category=Category.COLLECTION,
+            action="governance.evidence.add",
+            obj=evidence,
+            region_id=region_id,
+            detail={
+                "sha256": checked.sha256,
+                "size": checked.size,
+                "type": checked.content_type,
+                "shared": evidence.shared,
+            },
+        )
     return evidence
 
 

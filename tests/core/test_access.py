@@ -15,6 +15,10 @@ TABLE = [
     ("404 404 404 404 200 404 404 404 404 404 LOG", "GET", "/jobs/{job}/"),
     ("404 404 404 404 404 404 404 404 404 404 LOG", "GET", "/jobs/999999999/"),
     ("405 405 405 405 405 405 405 405 405 405 LOG", "POST", "/jobs/{job}/"),
+    # Only its owner runs a job again, and only one that failed or was interrupted.
+    ("404 404 404 404 409 404 404 404 404 404 LOG", "POST", "/jobs/{job}/retry/"),
+    ("404 404 404 404 302 404 404 404 404 404 LOG", "POST", "/jobs/{failed}/retry/"),
+    ("405 405 405 405 405 405 405 405 405 405 LOG", "GET", "/jobs/{failed}/retry/"),
     ("200 200 200 200 200 200 200 200 200 200 200", "GET", "/healthz"),
     ("405 405 405 405 405 405 405 405 405 405 405", "POST", "/healthz"),
     ("200 200 200 200 200 200 200 200 200 200 200", "GET", "/readyz"),
@@ -26,7 +30,16 @@ TABLE = [
 def records(persona):
     head = persona("head")
     job = Job.objects.create(kind="test", title="A long import", region=head.region, created_by=head)
-    return {"job": job.pk}
+    failed = Job.objects.create(
+        kind="test",
+        title="A failed import",
+        region=head.region,
+        created_by=head,
+        status="failed",
+        task_path="rocu.referrals.tasks.referral_import_run",
+        task_args=[0],
+    )
+    return {"job": job.pk, "failed": failed.pk}
 
 
 @pytest.mark.parametrize(("method", "url", "data", "actor", "expected"), list(expand(TABLE)))

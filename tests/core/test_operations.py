@@ -28,7 +28,10 @@ def test_it_says_it_is_ready_when_the_database_answers_and_is_migrated(db):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ready", "checks": {"database": "ok", "migrations": "ok"}}
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "migrations": "ok", "data_dir": "ok", "storage": "ok"},
+    }
 
 
 def test_it_answers_the_probes_without_a_session_cookie(db):
