@@ -11,6 +11,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
+from rest_framework.throttling import UserRateThrottle
 
 from rocu.accounts.middleware import two_factor_satisfied
 from rocu.accounts.models import ApiToken
@@ -19,6 +20,22 @@ from rocu.accounts.services import TOKEN_PREFIX, token_digest
 _TOUCH_EVERY = dt.timedelta(minutes=5)
 # Prefixes are hex (secrets.token_hex); checking first keeps NUL and the like away from the database.
 _PREFIX_RE = re.compile(r"[0-9a-f]{1,16}")
+
+
+class _BadTokenThrottle(UserRateThrottle):
+    """Refused tokens, counted per address at the API rate: a refusal comes before the
+    view's own throttle, so without this token guessing would never be slowed."""
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": "bad-token", "ident": self.get_ident(request)}
+
+
+def _refuse(request: Request, message: str) -> exceptions.APIException:
+    throttle = _BadTokenThrottle()
+    view: Any = (request.parser_context or {}).get("view")
+    if not throttle.allow_request(request, view):
+        return exceptions.Throttled(wait=throttle.wait())
+    return exceptions.AuthenticationFailed(message)
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -36,14 +53,14 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         raw = parts[1]
         pieces = raw.split("_", 2)
         if len(pieces) != 3 or pieces[0] != TOKEN_PREFIX or len(raw) > 200 or not _PREFIX_RE.fullmatch(pieces[1]):
-            raise exceptions.AuthenticationFailed("That token is not valid.")
+            raise _refuse(request, "That token is not valid.")
         token = ApiToken.objects.select_related("user").filter(prefix=pieces[1]).first()
         if token is None or not hmac.compare_digest(token.digest, token_digest(raw)):
-            raise exceptions.AuthenticationFailed("That token is not valid.")
+            raise _refuse(request, "That token is not valid.")
         if token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed("That token has been revoked.")
+            raise _refuse(request, "That token has been revoked.")
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed("That token's user is not active.")
+            raise _refuse(request, "That token's user is not active.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

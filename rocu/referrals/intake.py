@@ -129,6 +129,21 @@ def _read_xlsx(content: bytes) -> list[dict[str, str]]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many types for a bad file
         raise FileRefused("The file is not a readable XLSX workbook.") from None
+    try:
+        # A read-only workbook parses each sheet lazily: damage inside a sheet shows
+        # only while its rows are read, so the reading is guarded too.
+        return _xlsx_rows(workbook)
+    except FileRefused:
+        raise
+    except Exception:  # noqa: BLE001 - XML, zip and value errors of a damaged sheet
+        raise FileRefused("The file is not a readable XLSX workbook: its first sheet is damaged.") from None
+    finally:
+        workbook.close()
+
+
+def _xlsx_rows(workbook: Any) -> list[dict[str, str]]:
+    if not workbook.worksheets:
+        raise FileRefused("The workbook has no sheets.")
     sheet = workbook.worksheets[0]
     rows_iter = sheet.iter_rows(values_only=True)
     try:

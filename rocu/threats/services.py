@@ -897,8 +897,11 @@ def threats_import_check(*, actor: Any, region: Region, content: bytes) -> Impor
     policy.require(actor, P.THREATS_MANAGE)
     _in_region(actor, region.pk)
     text = _decode(content)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ValidationFailed(f"The file is not valid CSV: {exc}.", field="file") from None
     if not header:
         raise ValidationFailed("The file is empty.", field="file")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]

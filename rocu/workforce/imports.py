@@ -142,11 +142,11 @@ def money_pence(row: Row, column: str) -> int | None:
     if amount < 0:
         row.error(column, "The amount must not be negative.")
         return None
+    if amount > 10**11:  # before quantize, which cannot hold 1e999999999 to the penny
+        row.error(column, "That amount is too large to be right.")
+        return None
     if amount != amount.quantize(Decimal("0.01")):
         row.error(column, "Give the amount to the penny at most.")
-        return None
-    if amount > 10**11:
-        row.error(column, "That amount is too large to be right.")
         return None
     return int(amount * 100)
 

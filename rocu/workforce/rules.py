@@ -18,6 +18,10 @@ def fte_value(value: Any, *, field: str, allow_zero: bool) -> Decimal:
         number = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise ValidationFailed("Enter a number of full-time equivalents, such as 0.5.", field=field) from None
+    if not number.is_finite():  # NaN passes quantize, then fails every comparison
+        raise ValidationFailed("Enter a number of full-time equivalents, such as 0.5.", field=field)
+    if number >= 10_000:  # the largest the columns hold (minimum_fte: 9999.99)
+        raise ValidationFailed("That is too many full-time equivalents to be right.", field=field)
     if number < 0 or (number == 0 and not allow_zero):
         raise ValidationFailed("Full-time equivalents must be more than nothing.", field=field)
     return number
