@@ -4,13 +4,21 @@ funnel's later stages, and work links for the counter-corruption scan."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from typing import Any
+
+from django.db.models import QuerySet
 
 from rocu.operations.models import Operation, TeamMember
 
 
+def _in(ids: Iterable[int]) -> Any:
+    """A queryset of ids stays a subquery (the funnel passes a region's worth); anything else becomes a list."""
+    return ids if isinstance(ids, QuerySet) else list(ids)
+
+
 def referrals_investigated(ids: Iterable[int]) -> set[int]:
     return set(
-        Operation.referrals.through.objects.filter(referral_id__in=list(ids)).values_list("referral_id", flat=True)
+        Operation.referrals.through.objects.filter(referral_id__in=_in(ids)).values_list("referral_id", flat=True)
     )
 
 
@@ -19,9 +27,9 @@ def referrals_with_outcome(ids: Iterable[int]) -> set[int]:
 
     with_outcome = Outcome.objects.filter(operation__isnull=False).values("operation_id")
     return set(
-        Operation.referrals.through.objects.filter(
-            referral_id__in=list(ids), operation_id__in=with_outcome
-        ).values_list("referral_id", flat=True)
+        Operation.referrals.through.objects.filter(referral_id__in=_in(ids), operation_id__in=with_outcome).values_list(
+            "referral_id", flat=True
+        )
     )
 
 

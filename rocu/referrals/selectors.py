@@ -6,8 +6,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from rocu.audit.models import Category
@@ -67,7 +67,16 @@ def referrals_queue(
             Q(status=ReferralStatus.RECEIVED, check_due__lt=today)
             | Q(status__in=[ReferralStatus.RECEIVED, ReferralStatus.CHECKED], triage_due__lt=today)
         )
-    return qs.annotate(candidate_count=Count("subjects__candidates")).order_by(*SORTS.get(sort, SORTS["-received"]))
+    # A correlated count, not a join-and-group: the database counts candidates only for the
+    # page it returns, instead of grouping every referral of the region first.
+    candidates = (
+        CandidateMatch.objects.filter(subject__referral=OuterRef("pk"))
+        .order_by()
+        .values("subject__referral")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(candidate_count=Coalesce(Subquery(candidates), 0)).order_by(*SORTS.get(sort, SORTS["-received"]))
 
 
 def clocks(referral: Referral, today: dt.date | None = None) -> list[sla.Clock]:
@@ -205,8 +214,10 @@ def funnel_counts(*, user: Any, partner: int | None = None, months: int = 12) ->
         provider = funnel.provider_for(stage)
         later[stage] = provider(qs.values_list("pk", flat=True)) if provider else set()
     later_by_key: dict[str, Counter[tuple[Any, str]]] = {s: Counter() for s in funnel.LATER_STAGES}
-    if any(later.values()):
-        for pk, month, partner_name in qs.annotate(m=TruncMonth("received_on")).values_list("pk", "m", "partner__name"):
+    wanted = sorted(set().union(*later.values()))
+    for start_at in range(0, len(wanted), 900):  # only the referrals that reached a later stage, in chunks
+        chunk = qs.filter(pk__in=wanted[start_at : start_at + 900]).annotate(m=TruncMonth("received_on"))
+        for pk, month, partner_name in chunk.values_list("pk", "m", "partner__name"):
             for stage, ids in later.items():
                 if pk in ids:
                     later_by_key[stage][(_month(month), partner_name)] += 1

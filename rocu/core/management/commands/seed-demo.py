@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from rocu.audit.models import Category
 from rocu.audit.services import audit_record
@@ -47,6 +47,11 @@ class Command(BaseCommand):
             action="core.demo.seed",
             detail={"scale": ctx.scale, "all_regions": ctx.all_regions, "seeders": [n for _, n, _ in seeders()]},
         )
+        # Tables just filled in bulk: fresh planner statistics, or PostgreSQL plans for empty tables
+        # (autovacuum would get there, minutes later). SQLite's planner needs none at this size.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if options["quiet"]:
             return
         self.stdout.write("\nDemo logins (every one uses the same password):\n")
