@@ -34,6 +34,9 @@ LOAD_DB = "rocu_load"
 SCALE = int(os.environ.get("ROCU_LOAD_SCALE", "50"))
 USERS = int(os.environ.get("ROCU_LOAD_USERS", "50"))
 DURATION = os.environ.get("ROCU_LOAD_DURATION", "120s")
+# People arrive over the first half minute rather than all in one second: each sign-in is an
+# Argon2 hash (about 100 MB and a few hundred ms of CPU by design), and 50 at once is not a morning.
+SPAWN_RATE = os.environ.get("ROCU_LOAD_SPAWN_RATE", "2")
 PORT = int(os.environ.get("ROCU_LOAD_PORT", "8765"))
 PASSWORD = "rocu-load-password"  # loopback-only demo logins on a throwaway database
 P95_TARGET_MS = 500.0
@@ -113,7 +116,7 @@ def run_load(reseed: bool = False) -> list[Row]:
     workers = str(max(2, (os.cpu_count() or 2) * 2))
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "rocu.wsgi", "-w", workers, "-k", "gthread", "--threads", "4",
-         "-b", f"127.0.0.1:{PORT}", "--timeout", "120", "--log-level", "warning"],
+         "-b", f"127.0.0.1:{PORT}", "--timeout", "120", "--keep-alive", "30", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )  # fmt: skip
     worker = subprocess.Popen(
@@ -126,7 +129,7 @@ def run_load(reseed: bool = False) -> list[Row]:
         locust_env = {**os.environ, "ROCU_LOAD_PASSWORD": PASSWORD, "ROCU_LOAD_TOKENS": json.dumps(tokens)}
         subprocess.run(
             [str(BIN / "locust"), "-f", str(ROOT / "reliability" / "locustfile.py"), "--headless",
-             "-u", str(USERS), "-r", "10", "-t", DURATION, "--host", f"http://127.0.0.1:{PORT}",
+             "-u", str(USERS), "-r", SPAWN_RATE, "-t", DURATION, "--host", f"http://127.0.0.1:{PORT}",
              "--csv", str(out / "load"), "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, env=locust_env, capture_output=True, text=True, timeout=1800, check=False,
         )  # fmt: skip
