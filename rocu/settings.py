@@ -262,6 +262,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env.str("ROCU_API_RATE", "6000/hour")},
+    # Who a caller is, for throttling: the connecting address, or the one address the proxy in
+    # front adds. Never a client's own X-Forwarded-For, which would let it dodge the limit.
+    "NUM_PROXIES": 1 if BEHIND_TLS_PROXY else 0,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

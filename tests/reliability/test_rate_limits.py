@@ -100,3 +100,12 @@ def test_the_api_throttles_a_flood_of_bad_tokens_from_one_address(db, small_rate
     assert set(answers[:small_rate]) == {401}
     assert answers[small_rate:] == [429, 429]
     assert Client().get("/api/v1/threats/", REMOTE_ADDR="192.0.2.51").status_code in (401, 403)
+
+
+def test_a_forged_forwarded_for_header_does_not_buy_a_fresh_allowance(db, small_rate):
+    client = Client(headers={"Authorization": "Bearer rocu_0123abcd_not-a-real-token"})
+    answers = [
+        client.get("/api/v1/threats/", REMOTE_ADDR="192.0.2.60", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(small_rate + 2)
+    ]
+    assert answers[small_rate:] == [429, 429]
