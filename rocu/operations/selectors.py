@@ -138,7 +138,9 @@ def operation_page(*, user: Any, operation: Operation) -> dict[str, Any]:
         .select_related("recorded_by")
         .prefetch_related(Prefetch("attendees"))
     )
-    outcomes = list(Outcome.objects.filter(operation=operation).select_related("nominal", "force"))
+    outcomes = list(
+        Outcome.objects.filter(operation=operation).select_related("nominal", "force").order_by("-occurred_on", "-pk")
+    )
     last_review = max((r.held_on for r in joint), default=None)
     timeline: list[tuple[dt.date, str, str]] = []
     for c in changes:

@@ -35,6 +35,7 @@ class OutcomeForm(forms.Form):
 
 class OutcomeFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "Any type"), *OutcomeKind.choices])
+    operation = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
     p = forms.ChoiceField(required=False, choices=[("", "Any P"), *P.choices])
     sort = forms.CharField(required=False, max_length=30)
 

@@ -29,9 +29,17 @@ def outcomes_visible(*, user: Any) -> QuerySet[Outcome]:
 
 
 def outcomes_list(
-    *, user: Any, kind: str = "", p_code: str = "", force: int | None = None, sort: str = "-occurred_on"
+    *,
+    user: Any,
+    kind: str = "",
+    p_code: str = "",
+    force: int | None = None,
+    operation: int | None = None,
+    sort: str = "-occurred_on",
 ) -> QuerySet[Outcome]:
     qs = outcomes_visible(user=user).select_related("operation", "force", "threat", "ocg", "nominal")
+    if operation:
+        qs = qs.filter(operation_id=operation)
     if kind:
         qs = qs.filter(kind=kind)
     if p_code:

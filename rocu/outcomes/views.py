@@ -29,7 +29,11 @@ def outcome_list(request: HttpRequest) -> HttpResponse:
     filters = OutcomeFilterForm(request.GET)
     data = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.outcomes_list(
-        user=user, kind=data.get("kind", ""), p_code=data.get("p", ""), sort=data.get("sort") or "-occurred_on"
+        user=user,
+        kind=data.get("kind", ""),
+        p_code=data.get("p", ""),
+        operation=data.get("operation"),
+        sort=data.get("sort") or "-occurred_on",
     )
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):

@@ -316,3 +316,35 @@ def test_it_audits_an_export_as_a_disclosure(client_for):
     client_for("head").get("/outcomes/?export=csv")
     event = AuditEvent.objects.filter(action="outcomes.outcome.export").order_by("-pk").first()
     assert event.category == "disclosure"
+
+
+def test_a_long_operation_shows_its_latest_outcomes_and_links_to_the_rest(client_for, persona):
+    import datetime as _dt
+
+    from rocu.operations.models import Operation
+    from rocu.outcomes.models import Outcome
+
+    op = Operation.objects.get(code_name="Op Vizardlike")
+    first = Outcome.objects.filter(operation=op).first()
+    assert first is not None
+    extra = [
+        Outcome(
+            region=op.region,
+            kind="warning",
+            p="prevent",
+            operation=op,
+            force=first.force,
+            occurred_on=_dt.date(2020, 1, 1) + _dt.timedelta(days=i),
+            recorded_by=persona("sio"),
+        )
+        for i in range(120)
+    ]
+    Outcome.objects.bulk_create(extra)
+    total = Outcome.objects.filter(operation=op).count()
+    page = client_for("sio").get(f"/operations/{op.pk}/").content.decode()
+    assert f"The latest 100 of {total} outcomes" in page
+    assert f"/outcomes/?operation={op.pk}" in page
+    listed = client_for("sio").get(f"/outcomes/?operation={op.pk}")
+    assert listed.status_code == 200
+    assert f"{total} outcomes" in listed.content.decode()
+    assert client_for("sio").get("/outcomes/?operation=abc").status_code == 200  # a bad filter is ignored, never a 500
