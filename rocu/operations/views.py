@@ -549,6 +549,21 @@ def plan_objective_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_plan(request, plan, objective_form=form)
 
 
+def _guarded_save(form: Any, save: Any, **form_kwargs: Any) -> tuple[bool, Any, EditConflict | None]:
+    """Run a version-checked save: (saved, form to show, conflict). A stale save comes back as a form
+    rebased on the saved version, so saving it again is a deliberate overwrite."""
+    try:
+        save()
+    except EditConflict as exc:
+        return False, govuk(rebased_form(form, exc, **form_kwargs)), exc
+    except ApplicationError as exc:
+        if exc.status != 400:
+            raise
+        apply_service_error(form, exc)
+        return False, form, None
+    return True, form, None
+
+
 def _edit_page(
     request: HttpRequest, form: Any, *, title: str, caption: str, back: str, conflict: EditConflict | None = None
 ) -> HttpResponse:
@@ -574,15 +589,12 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("row_version")
-        try:
-            services.plan_update(actor=user, plan=plan, expected_version=version, **data)
-        except EditConflict as exc:
-            conflict, form = exc, govuk(rebased_form(form, exc, region=plan.region_id))
-        except ApplicationError as exc:
-            if exc.status != 400:
-                raise
-            apply_service_error(form, exc)
-        else:
+        saved, form, conflict = _guarded_save(
+            form,
+            lambda: services.plan_update(actor=user, plan=plan, expected_version=version, **data),
+            region=plan.region_id,
+        )
+        if saved:
             return redirect(plan)
     return _edit_page(
         request,
@@ -606,17 +618,13 @@ def plan_objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            services.plan_objective_update(
+        saved, form, conflict = _guarded_save(
+            form,
+            lambda: services.plan_objective_update(
                 actor=user, objective=objective, expected_version=d["row_version"], p_code=d["p"], text=d["text"]
-            )
-        except EditConflict as exc:
-            conflict, form = exc, govuk(rebased_form(form, exc))
-        except ApplicationError as exc:
-            if exc.status != 400:
-                raise
-            apply_service_error(form, exc)
-        else:
+            ),
+        )
+        if saved:
             return redirect(plan.get_absolute_url() + f"#p-{d['p']}")
     return _edit_page(
         request,
@@ -640,8 +648,9 @@ def plan_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            services.plan_action_update(
+        saved, form, conflict = _guarded_save(
+            form,
+            lambda: services.plan_action_update(
                 actor=user,
                 action=action,
                 expected_version=d["row_version"],
@@ -651,14 +660,10 @@ def plan_action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 due_on=d["due_on"],
                 status=d["status"],
                 objective=d["objective"],
-            )
-        except EditConflict as exc:
-            conflict, form = exc, govuk(rebased_form(form, exc, plan=plan))
-        except ApplicationError as exc:
-            if exc.status != 400:
-                raise
-            apply_service_error(form, exc)
-        else:
+            ),
+            plan=plan,
+        )
+        if saved:
             return redirect(plan.get_absolute_url() + f"#p-{d['p']}")
     return _edit_page(
         request,
