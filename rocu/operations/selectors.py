@@ -125,8 +125,15 @@ def review_due(op: Operation, *, last_review: dt.date | None) -> dt.date | None:
     )
 
 
+OUTCOMES_SHOWN = 100
+TIMELINE_SHOWN = 60
+
+
 def operation_page(*, user: Any, operation: Operation) -> dict[str, Any]:
-    """Everything the operation page shows, in a fixed number of queries whatever its size."""
+    """Everything the operation page shows, in a fixed number of queries whatever its size.
+
+    A long investigation has hundreds of outcomes: the page lists the latest
+    OUTCOMES_SHOWN (the outcomes list holds the rest) and counts the 4P balance in SQL."""
     from rocu.outcomes.models import Outcome
 
     team = list(TeamMember.objects.filter(operation=operation).select_related("user"))
@@ -139,8 +146,14 @@ def operation_page(*, user: Any, operation: Operation) -> dict[str, Any]:
         .prefetch_related(Prefetch("attendees"))
     )
     outcomes = list(
-        Outcome.objects.filter(operation=operation).select_related("nominal", "force").order_by("-occurred_on", "-pk")
+        Outcome.objects.filter(operation=operation)
+        .select_related("nominal")
+        .order_by("-occurred_on", "-pk")[:OUTCOMES_SHOWN]
     )
+    outcome_counts = {
+        row["p"]: row["n"]
+        for row in Outcome.objects.filter(operation=operation).values("p").annotate(n=Count("pk")).order_by()
+    }
     last_review = max((r.held_on for r in joint), default=None)
     timeline: list[tuple[dt.date, str, str]] = []
     for c in changes:
@@ -154,6 +167,7 @@ def operation_page(*, user: Any, operation: Operation) -> dict[str, Any]:
     for o in outcomes:
         timeline.append((o.occurred_on, "Outcome", o.get_kind_display()))
     timeline.sort(key=lambda t: t[0], reverse=True)
+    del timeline[TIMELINE_SHOWN:]
     corrected = {d.corrects_id for d in decisions if d.corrects_id}
     return {
         "team": team,
@@ -163,11 +177,12 @@ def operation_page(*, user: Any, operation: Operation) -> dict[str, Any]:
         "status_changes": changes,
         "joint_reviews": joint,
         "outcomes": outcomes,
+        "outcome_total": sum(outcome_counts.values()),
         "timeline": timeline,
         "last_review": last_review,
         "flags": operation_flags(operation, last_review=last_review),
         "review_due": review_due(operation, last_review=last_review),
-        "balance": grading.balance(o.p for o in outcomes),
+        "balance": grading.balance(outcome_counts),
     }
 
 

@@ -343,6 +343,10 @@ def test_a_long_operation_shows_its_latest_outcomes_and_links_to_the_rest(client
     total = Outcome.objects.filter(operation=op).count()
     page = client_for("sio").get(f"/operations/{op.pk}/").content.decode()
     assert f"The latest 100 of {total} outcomes" in page
+    assert f"Outcomes ({total})" in page
+    assert page.count('<td class="govuk-table__cell">Warning</td>') <= 100  # the oldest are left to the list
+    balance = client_for("sio").get(f"/operations/{op.pk}/")
+    assert balance.context["balance"].counts["prevent"] >= 120  # the chart counts every outcome, not the 100 shown
     assert f"/outcomes/?operation={op.pk}" in page
     listed = client_for("sio").get(f"/outcomes/?operation={op.pk}")
     assert listed.status_code == 200
