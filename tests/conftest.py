@@ -68,3 +68,13 @@ def client_for(db: None) -> Iterator[Callable[[str | None], Client]]:
         return sign_in(client, User.objects.get(username=username))
 
     return make
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Mark the pure engine tests that never open the database as `no_database`: the
+    PostgreSQL leg of `make test` deselects them, as they run exactly the same code there."""
+    marker = pytest.mark.no_database
+    for item in items:
+        uses_db = {"db", "transactional_db", "django_db_setup"} & set(getattr(item, "fixturenames", ()))
+        if "/tests/engines/" in str(item.path) and not uses_db and item.get_closest_marker("django_db") is None:
+            item.add_marker(marker)
