@@ -176,7 +176,8 @@ def _load_rows(stats: Path, state: dict[str, Any]) -> list[Row]:
             name=f"load: all endpoints, {USERS} users, {DURATION}, --scale {SCALE}, ten regions",
             figure=f"{float(total['Requests/s']):.1f} req/s; p50 {total['50%']} / p95 {total['95%']} / "
             f"p99 {total['99%']} ms; {errors} errors of {total['Request Count']}",
-            reference=f"{os.cpu_count()} CPUs; gunicorn gthread; PostgreSQL; seeded in {state.get('seed_seconds')} s",
+            reference=f"{os.cpu_count()} CPUs; gunicorn gthread; PostgreSQL; think times / "
+            f"{os.environ.get('ROCU_LOAD_PACE', '1')} (locustfile THINK); seeded in {state.get('seed_seconds')} s",
             target=f"p95 < {P95_TARGET_MS:.0f} ms, no errors",
             met=p95 < P95_TARGET_MS and errors == 0,
         )

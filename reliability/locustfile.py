@@ -28,6 +28,15 @@ PASSWORD = os.environ.get("ROCU_LOAD_PASSWORD", "rocu-demo-password")
 TOKENS: dict[str, str] = json.loads(os.environ.get("ROCU_LOAD_TOKENS", "{}"))
 SEARCHES = ["smith", "jones", "county lines", "firearms", "fraud", "cocaine", "exeter", "bristol", "zzzz-nothing"]
 _refs = itertools.count()
+# Seconds between one action and the next. People read a page before they click again:
+# an analyst 3-10 s, a disruption officer working the queue 3-8 s, a manager reading a
+# dashboard 5-15 s; an integration polls every 2-5 s. ROCU_LOAD_PACE divides them all
+# (2: twice as fast), to find where the service saturates.
+_PACE = float(os.environ.get("ROCU_LOAD_PACE", "1"))
+THINK = {
+    who: (low / _PACE, high / _PACE)
+    for who, (low, high) in {"analyst": (3, 10), "officer": (3, 8), "manager": (5, 15), "api": (2, 5)}.items()
+}
 
 
 class SignedInUser(HttpUser):
@@ -59,7 +68,7 @@ class SignedInUser(HttpUser):
 
 class Analyst(SignedInUser):
     weight = 4
-    wait_time = between(1, 3)
+    wait_time = between(*THINK["analyst"])
     usernames = ("analyst", "analyst2")
 
     @task(3)
@@ -91,7 +100,7 @@ class DisruptionOfficer(SignedInUser):
     """Imports small batches of referrals and triages the checked ones, by the API."""
 
     weight = 2
-    wait_time = between(2, 5)
+    wait_time = between(*THINK["officer"])
     usernames = ("disruption",)
 
     def on_start(self) -> None:
@@ -160,7 +169,7 @@ class DisruptionOfficer(SignedInUser):
 
 class Manager(SignedInUser):
     weight = 2
-    wait_time = between(2, 5)
+    wait_time = between(*THINK["manager"])
     usernames = ("head", "pcc", "national", "forcelead")
 
     @task(3)
@@ -188,7 +197,7 @@ class ApiClient(HttpUser):
     """A force system reading rocu's API with a bearer token."""
 
     weight = 2
-    wait_time = between(1, 3)
+    wait_time = between(*THINK["api"])
 
     def on_start(self) -> None:
         self.api = {"Authorization": f"Bearer {TOKENS.get('head', '')}"}

@@ -94,6 +94,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "rocu.urls"
 WSGI_APPLICATION = "rocu.wsgi.application"
 
+FORM_RENDERER = "rocu.core.form_renderer.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

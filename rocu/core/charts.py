@@ -30,12 +30,17 @@ def chart(
     table_header: Sequence[str],
     table_rows: Iterable[Sequence[Any]],
     definitions: Sequence[tuple[str, str]] = (),
+    plain_traces: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
+    """`plain_traces` are trace dicts added after Plotly's checks: for thousands of points,
+    where checking each value costs more than drawing the rest of the page."""
     fig.update_layout(**LAYOUT_DEFAULTS)
+    figure = json.loads(fig.to_json())
+    figure["data"].extend(plain_traces)
     return {
         "id": chart_id,
         "title": title,
-        "figure": json.loads(fig.to_json()),
+        "figure": figure,
         "header": list(table_header),
         "rows": [list(r) for r in table_rows],
         "definitions": list(definitions),

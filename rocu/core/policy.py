@@ -151,6 +151,12 @@ def permissions_for(user: Any) -> frozenset[str]:
     return frozenset(perms)
 
 
+def roles_granting(perm: str) -> frozenset[str]:
+    """The roles whose holders get `perm` (vetting and aggregate-only limits aside): for
+    offering only people who could act, as when a referral is assigned."""
+    return frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perm in perms)
+
+
 def has_perm(user: Any, perm: str) -> bool:
     return perm in permissions_for(user)
 

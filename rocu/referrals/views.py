@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rocu.accounts.models import PartnerAgency, Region, User
@@ -119,7 +120,14 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _people(found: Any) -> Any:
-    return User.objects.filter(region_id=found.region_id, is_active=True).order_by("last_name", "first_name")
+    """Who a referral may be assigned to: active people of its region who work the queue
+    (the service refuses anyone else), not every officer in the region."""
+    people = User.objects.filter(
+        region_id=found.region_id, is_active=True, role_assignments__role__in=policy.roles_granting(p.REFERRALS_MANAGE)
+    )
+    if p.REFERRALS_MANAGE in policy.PERSONAL_PERMS:
+        people = people.filter(vetting_expires__gte=timezone.localdate())
+    return people.distinct().order_by("last_name", "first_name")
 
 
 def _referral_page(

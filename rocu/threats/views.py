@@ -154,22 +154,24 @@ def _picture_chart(points: list[_Point]) -> dict[str, Any]:
     fig = go.Figure()
     url = reverse("threats:threat", args=[0])[:-2] + "{}/"
     labels = dict(Level.choices)
+    traces = []
     for level in Level:
         mine = [p for p in points if p.level == level.value]
         if not mine:
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=[p.harm for p in mine],
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [p.harm for p in mine],
                 # A small fixed offset per threat keeps points with the same likelihood apart.
-                y=[p.likelihood + ((p.pk * 37) % 21 - 10) / 60 for p in mine],
-                mode="markers",
-                name=str(level.label),
-                marker={"color": LEVEL_COLOURS[level], "size": 11, "line": {"width": 1, "color": "#0b0c0c"}},
-                text=[f"{p.reference} {p.name}<br>risk {p.risk}" for p in mine],
-                hovertemplate="%{text}<extra></extra>",
-                customdata=[url.format(p.pk) for p in mine],
-            )
+                "y": [p.likelihood + ((p.pk * 37) % 21 - 10) / 60 for p in mine],
+                "mode": "markers",
+                "name": str(level.label),
+                "marker": {"color": LEVEL_COLOURS[level], "size": 11, "line": {"width": 1, "color": "#0b0c0c"}},
+                "text": [f"{p.reference} {p.name}<br>risk {p.risk}" for p in mine],
+                "hovertemplate": "%{text}<extra></extra>",
+                "customdata": [url.format(p.pk) for p in mine],
+            }
         )
     fig.update_layout(
         xaxis={"title": {"text": "Harm (0–100)"}, "range": [-2, 102]},  # noqa: RUF001 - typographic dash in the UI
@@ -186,6 +188,7 @@ def _picture_chart(points: list[_Point]) -> dict[str, Any]:
             [p.reference, p.name, f"{p.harm:.1f}", str(p.likelihood), f"{p.risk:.1f}", str(labels.get(p.level, ""))]
             for p in points
         ],
+        plain_traces=traces,
         definitions=[
             ("Harm", "Weighted sum of six harm dimensions (each 0–4), scaled to 0–100."),  # noqa: RUF001 - typographic dash in the UI
             ("Risk", "Harm × likelihood ÷ 5, from 0 to 100."),  # noqa: RUF001 - typographic dash in the UI

@@ -32,6 +32,14 @@ def test_it_draws_the_picture_with_each_threat_a_clickable_point(client_for):
     assert urls
     assert all(u.startswith("/threats/") for u in urls)
     assert {t["name"] for t in figure["data"]} <= {"Local (force)", "Regional (ROCU)", "National (NCA)"}
+    # The points skip Plotly's per-value checks for speed; they must still be traces it accepts.
+    import plotly.graph_objects as go
+
+    for trace in figure["data"]:
+        checked = {k: v for k, v in trace.items() if k != "type"}
+        assert go.Scatter(**checked).to_plotly_json()["x"] == trace["x"]
+    table = body.split('id="threat-picture-caption"')[1].split("</table>")[0]
+    assert table.count('<tr class="govuk-table__row">') == len(urls) + 1  # a table row for each point, and the header
 
 
 def test_it_filters_by_flag_force_type_and_level(client_for):
