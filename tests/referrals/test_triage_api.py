@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -283,3 +284,17 @@ def test_it_keeps_refer_to_partner_reachable(persona, referral):
     done = _post(client, _triage_url(referral), body)
     assert (done.status_code, done.json()["referred_to_partner"]) == (200, hmrc.pk)
     assert User.objects.filter(pk=done.json()["decided_by"], username="disruption").exists()
+
+
+def test_the_assignment_form_offers_only_people_who_work_the_queue(client_for, persona, referral):
+    page = client_for("head").get(f"/referrals/{referral.pk}/")
+    offered = {str(pk) for pk, _label in page.context["assign_form"].fields["assignee"].choices if pk}
+    for worker in ("disruption", "analyst", "head"):
+        assert str(persona(worker).pk) in offered
+    for other in ("sio", "lro", "forcelead", "auditor"):  # same region, but the service would refuse them
+        assert str(persona(other).pk) not in offered
+    lapsed = persona("analyst")
+    lapsed.vetting_expires = dt.date(2000, 1, 1)
+    lapsed.save(update_fields=["vetting_expires"])
+    page = client_for("head").get(f"/referrals/{referral.pk}/")
+    assert str(lapsed.pk) not in {str(pk) for pk, _ in page.context["assign_form"].fields["assignee"].choices if pk}
