@@ -159,6 +159,32 @@ def test_a_worker_dying_mid_import_leaves_nothing_and_the_job_runs_again_without
     assert (upload.rows_imported, upload.rows_duplicate) == (6, 0)
 
 
+def test_a_worker_dying_during_the_intelligence_check_leaves_nothing_and_the_retry_checks(client_for, monkeypatch):
+    """The linkage run of an import is in the import's transaction: dying in it keeps no
+    referral and no candidate, and the retried job imports and checks every subject."""
+    from rocu.intelligence import linking
+    from rocu.referrals.models import CandidateMatch
+
+    refs = [f"BF-KILL-{i}" for i in range(3)]
+    client = client_for("disruption")
+    monkeypatch.setattr(linking, "check", die_on_call(1, Killed, linking.check))
+    _post_import(client, _csv(refs))
+    upload = ReferralImport.objects.latest("pk")
+    job = Job.objects.get(pk=upload.job_id)
+    assert _written() == (0, 0), "referrals kept from an import whose check died"
+    assert not CandidateMatch.objects.filter(subject__referral__partner_reference__startswith="BF-KILL-").exists()
+    assert upload.status == ImportStatus.QUEUED
+
+    monkeypatch.undo()
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    assert _retry(client, job).status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert _written() == (3, 3)
+    checked = Referral.objects.filter(partner_reference__startswith="BF-KILL-", checked_at__isnull=False).count()
+    assert checked == 3, "the retry must run the intelligence check as well"
+
+
 def test_a_keyboard_interrupt_in_the_worker_marks_the_job_interrupted_and_propagates(client_for, monkeypatch):
     client = client_for("disruption")
     monkeypatch.setattr(referral_services, "_subject", die_on_call(2, KeyboardInterrupt, referral_services._subject))
