@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from rocu.core import policy
 from rocu.core.classification import Classification
 from rocu.core.errors import PermissionDenied, ValidationFailed
 from rocu.core.policy import Perm
+from rocu.core.uploads import check_upload
 from rocu.intelligence.models import DataSubjectCategory, Nominal
 
 NOMINAL_FIELDS = (
@@ -187,15 +187,7 @@ def holdings_upload_start(
     source_name = (source_name or "").strip()
     if not source_name or len(source_name) > 80:
         raise ValidationFailed("Name the source system in 1 to 80 characters.", field="source")
-    if not filename.lower().endswith(".csv"):
-        raise ValidationFailed("Upload the extract as a .csv file.", field="file")
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if limit is not None and len(content) > limit:
-        raise ValidationFailed(
-            f"The file is {len(content) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. Load larger extracts with "
-            "`rocu holdings import`.",
-            field="file",
-        )
+    check_upload(filename, content, kinds=(".csv",), too_big="Load larger extracts with `rocu holdings import`.")
     holdings_csv_rows(content[:65536].rsplit(b"\n", 1)[0] if len(content) > 65536 else content)  # header and encoding
     with transaction.atomic():
         upload = HoldingsUpload.objects.create(

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from rocu.core import policy
 from rocu.core.classification import Classification
 from rocu.core.concurrency import save_if_unchanged
 from rocu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from rocu.core.uploads import check_upload
 from rocu.intelligence import linking
 from rocu.intelligence import permissions as intel_perms
 from rocu.intelligence.models import MatchDecision, MatchVerdict
@@ -203,15 +203,7 @@ def referral_import_start(
         raise ValidationFailed("Choose a referral template.", field="template")
     if mode not in ImportMode.values:
         raise ValidationFailed("Choose how to treat invalid rows.", field="mode")
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if limit is not None and len(content) > limit:
-        raise ValidationFailed(
-            f"The file is {len(content) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
-            "Split it and upload the parts.",
-            field="file",
-        )
-    if not filename.lower().endswith((".csv", ".xlsx")):
-        raise ValidationFailed("Upload a .csv or .xlsx file.", field="file")
+    check_upload(filename, content, kinds=(".csv", ".xlsx"), too_big="Split it and upload the parts.")
     with transaction.atomic():
         upload = ReferralImport.objects.create(
             region=region,
