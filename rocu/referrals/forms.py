@@ -124,6 +124,13 @@ class AssignForm(GovukMixin, RowVersionFormMixin):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = people  # type: ignore[attr-defined]
+        self.fields["assignee"].label_from_instance = _person  # type: ignore[attr-defined]
+
+
+def _person(user: Any) -> str:
+    """A person as a choice: their name, and their username to tell two of a name apart."""
+    name = user.display_name
+    return name if name == user.username else f"{name} ({user.username})"
 
 
 class TriageForm(GovukMixin, RowVersionFormMixin):

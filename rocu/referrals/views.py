@@ -127,7 +127,7 @@ def _people(found: Any) -> Any:
     )
     if p.REFERRALS_MANAGE in policy.PERSONAL_PERMS:
         people = people.filter(vetting_expires__gte=timezone.localdate())
-    return people.distinct().order_by("last_name", "first_name")
+    return people.distinct().order_by("last_name", "first_name", "username")
 
 
 def _referral_page(
