@@ -37,6 +37,7 @@ def chart(
     fig.update_layout(**LAYOUT_DEFAULTS)
     figure = json.loads(fig.to_json())
     figure["data"].extend(plain_traces)
+    _whole_number_ticks(figure)
     return {
         "id": chart_id,
         "title": title,
@@ -45,3 +46,20 @@ def chart(
         "rows": [list(r) for r in table_rows],
         "definitions": list(definitions),
     }
+
+
+def _whole_number_ticks(figure: dict[str, Any]) -> None:
+    """Bars of small counts step their axis in ones: Plotly's own choice for a largest
+    count of 1 or 2 is steps of 0.2 or 0.5, and nobody has 0.4 of an arrest."""
+    for axis_name, key in (("yaxis", "y"), ("xaxis", "x")):
+        values = [
+            v
+            for trace in figure["data"]
+            if trace.get("type") == "bar" and (trace.get("orientation") == "h") == (key == "x")
+            for v in (trace.get(key) if isinstance(trace.get(key), list) else [])
+        ]
+        if not values or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            continue
+        axis = figure.setdefault("layout", {}).setdefault(axis_name, {})
+        if max(values, default=0) <= 10 and "dtick" not in axis:
+            axis["dtick"] = 1
