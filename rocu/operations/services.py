@@ -371,8 +371,14 @@ def plan_create(
             for text in objectives:
                 objective = PlanObjective.objects.create(plan=plan, p=code, text=text)
             for text in actions:
+                # Due by the plan's first review, where one is set, so nothing starts undated.
                 PlanAction.objects.create(
-                    plan=plan, p=code, description=text, objective=objective, owner=lro.display_name
+                    plan=plan,
+                    p=code,
+                    description=text,
+                    objective=objective,
+                    owner=lro.display_name,
+                    due_on=next_review_on,
                 )
     subject_refresh(subject)  # the priority has a plan now: its "no 4P plan" flag goes
     audit_record(

@@ -12,6 +12,7 @@ from rocu.audit.models import AuditEvent
 from rocu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from rocu.operations import selectors, services
 from rocu.operations.models import ActionStatus, Operation, OperationAction, Plan, PlanAction, PlanObjective
+from rocu.operations.templates_data import PLAN_TEMPLATES
 from rocu.threats.models import Threat
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +223,24 @@ def test_closing_a_plan_raises_the_no_plan_flag_again_and_reopening_clears_it(pe
     carwash.refresh_from_db()
     services.plan_update(actor=persona("lro"), plan=carwash, expected_version=carwash.row_version, status="active")
     assert not Threat.objects.get(pk=carwash.subject_id).flag_no_plan
+
+
+@pytest.mark.parametrize("template", sorted(PLAN_TEMPLATES))
+def test_a_plan_from_a_template_starts_with_objectives_and_dated_actions_under_every_p(persona, template):
+    review = timezone.localdate() + dt.timedelta(days=28)
+    made = services.plan_create(
+        actor=persona("head"),
+        subject=viz().threat,
+        lro=persona("lro"),
+        title=f"Plan from {template}",
+        template=template,
+        next_review_on=review,
+    )
+    assert made.template == template
+    for code in ("pursue", "prevent", "protect", "prepare"):
+        assert PlanObjective.objects.filter(plan=made, p=code).exists(), code
+        actions = PlanAction.objects.filter(plan=made, p=code)
+        assert actions.exists(), code
+        assert {(a.due_on, a.owner, a.status) for a in actions} == {
+            (review, persona("lro").display_name, ActionStatus.OPEN)
+        }
