@@ -44,10 +44,10 @@ demo: install
 # SQLite always; PostgreSQL too when a server answers (and always when CI=true). The
 # PostgreSQL leg leaves out the browser journeys and the pure engine tests (no database).
 test: install browser-deps
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q
 	@if [ -n "$$CI" ] || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=2).close()" 2>/dev/null; then \
 	  echo "== PostgreSQL ($(PG_URL)) =="; \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q -m "not browser and not reliability_full and not no_database"; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadgroup -q -m "not browser and not reliability_full and not no_database"; \
 	else echo "== PostgreSQL not reachable at $(PG_URL): suite ran on SQLite only =="; fi
 
 bench: install
