@@ -226,7 +226,8 @@ def run_tests(reseed: bool = False) -> list[Row]:
     """The long versions of tests/reliability (the `make test` suite runs the short ones)."""
     began = time.perf_counter()
     proc = subprocess.run(
-        [str(BIN / "pytest"), "-q", "-n", "2", "--dist", "loadgroup", "-m", "reliability_full or not reliability_full", "tests/reliability",
+        [str(BIN / "pytest"), "-q", "-n", "2", "--dist", "loadgroup",
+         "-m", "reliability_full or not reliability_full", "tests/reliability",
          "-p", "no:randomly", "--no-header", "-o", "addopts=-p no:cacheprovider --strict-markers"],
         cwd=ROOT, env={**os.environ, "ROCU_RELIABILITY_FULL": "1"}, capture_output=True, text=True, check=False,
     )  # fmt: skip
