@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from rocu.accounts.models import User
 from rocu.audit.models import Category
 from rocu.audit.services import audit_record
 from rocu.core import policy
@@ -286,3 +287,14 @@ def queue_summary(*, user: Any) -> dict[str, int]:
         ).count(),
         "mine": qs.filter(assigned_to_id=user.pk).exclude(status=ReferralStatus.TRIAGED).count(),
     }
+
+
+def assignable_people(*, region_id: int) -> QuerySet[User]:
+    """Who a referral may be assigned to: active people of its region who work the queue
+    (the service refuses anyone else), not every officer in the region."""
+    people = User.objects.filter(
+        region_id=region_id, is_active=True, role_assignments__role__in=policy.roles_granting(p.REFERRALS_MANAGE)
+    )
+    if p.REFERRALS_MANAGE in policy.PERSONAL_PERMS:
+        people = people.filter(vetting_expires__gte=timezone.localdate())
+    return people.distinct().order_by("last_name", "first_name", "username")

@@ -9,10 +9,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rocu.accounts.models import PartnerAgency, Region, User
+from rocu.accounts.models import PartnerAgency, Region
 from rocu.audit.models import Category
 from rocu.audit.services import audit_record
 from rocu.core import policy
@@ -119,17 +118,6 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
     return _referral_page(request, user, selectors.referral_get(user=user, pk=pk))
 
 
-def _people(found: Any) -> Any:
-    """Who a referral may be assigned to: active people of its region who work the queue
-    (the service refuses anyone else), not every officer in the region."""
-    people = User.objects.filter(
-        region_id=found.region_id, is_active=True, role_assignments__role__in=policy.roles_granting(p.REFERRALS_MANAGE)
-    )
-    if p.REFERRALS_MANAGE in policy.PERSONAL_PERMS:
-        people = people.filter(vetting_expires__gte=timezone.localdate())
-    return people.distinct().order_by("last_name", "first_name", "username")
-
-
 def _referral_page(
     request: HttpRequest,
     user: Any,
@@ -146,7 +134,8 @@ def _referral_page(
     can_manage = policy.has_perm(user, p.REFERRALS_MANAGE)
     if can_manage:
         assign_form = assign_form or forms.AssignForm(
-            initial={"assignee": found.assigned_to_id, "row_version": found.row_version}, people=_people(found)
+            initial={"assignee": found.assigned_to_id, "row_version": found.row_version},
+            people=selectors.assignable_people(region_id=found.region_id),
         )
         triage_form = triage_form or forms.TriageForm(
             initial={
@@ -218,7 +207,7 @@ def _border_force() -> int | None:
 def referral_assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     found = selectors.referral_get(user=user, pk=pk, audit=False)
-    form = forms.AssignForm(request.POST, people=_people(found))
+    form = forms.AssignForm(request.POST, people=selectors.assignable_people(region_id=found.region_id))
     if form.is_valid():
         try:
             services.referral_assign(
@@ -229,7 +218,7 @@ def referral_assign(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Assignment saved.")
         except EditConflict as exc:
-            rebased = rebased_form(form, exc, people=_people(found))
+            rebased = rebased_form(form, exc, people=selectors.assignable_people(region_id=found.region_id))
             return _referral_page(
                 request, user, selectors.referral_get(user=user, pk=pk), assign_form=rebased, conflict=exc
             )
